@@ -1,0 +1,1 @@
+//! The blocking client: the only module that does I/O.

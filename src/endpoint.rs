@@ -1,0 +1,1 @@
+//! Endpoint resolution: region and partition to URL and signing region.

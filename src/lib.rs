@@ -1,0 +1,14 @@
+//! tinysts: a blocking, minimal AWS STS client.
+#![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
+pub mod client;
+pub mod credentials;
+pub mod endpoint;
+pub mod error;
+pub mod operations;
+pub mod query;
+pub mod sigv4;
+mod xml;
+
+pub use credentials::{Credentials, ProvideCredentials};
+pub use error::{Error, ErrorCode, ErrorKind, ServiceError};
