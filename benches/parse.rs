@@ -1,1 +1,2 @@
+//! Placeholder until the parse bench lands.
 fn main() {}

@@ -1,1 +1,2 @@
-fn main(){}
+//! Placeholder until the signing bench lands.
+fn main() {}
