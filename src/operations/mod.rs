@@ -48,6 +48,8 @@ pub use types::{AssumedRoleUser, FederatedUser, PolicyDescriptorType, ProvidedCo
 
 /// What the client needs of an operation: its name, whether it is signed, its validation and
 /// encoding, and how to parse its answer.
+// `SIGNED`, `validate` and `parse` are for the client (src/client.rs), which lands separately.
+#[allow(dead_code)]
 pub(crate) trait Operation {
     /// The `Action` name.
     const ACTION: &'static str;
