@@ -128,7 +128,7 @@ impl GetWebIdentityTokenResponse {
         for n in elements(result) {
             match n.tag_name().name() {
                 "WebIdentityToken" => token = Some(text(n).to_owned()),
-                "Expiration" => expiration = Some(xml::parse_timestamp(text(n), "Expiration")?),
+                "Expiration" => expiration = Some(types::parse_time(text(n), "Expiration")?),
                 _ => {}
             }
         }

@@ -3,6 +3,7 @@
 //! they share.
 
 use std::fmt;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use roxmltree::Node;
 
@@ -272,7 +273,7 @@ pub(crate) fn parse_credentials(node: Node<'_, '_>) -> Result<Credentials, Error
             "SecretAccessKey" => secret = Some(text(n)),
             "SessionToken" => token = Some(text(n)),
             "Expiration" => {
-                expiration = Some(xml::parse_timestamp(text(n), "Credentials/Expiration")?);
+                expiration = Some(parse_time(text(n), "Credentials/Expiration")?);
             }
             _ => {}
         }
@@ -337,4 +338,142 @@ pub(crate) fn parse_packed_policy_size(node: Node<'_, '_>) -> Result<u32, Error>
 /// Unwraps a required value or reports the missing element.
 pub(crate) fn required<T>(value: Option<T>, name: &'static str) -> Result<T, Error> {
     value.ok_or_else(|| xml::missing(name))
+}
+
+/// Parses a timestamp element. STS sends `YYYY-MM-DDTHH:MM:SS[.fraction]Z`; that form is read
+/// directly (it is most of the cost of a small response otherwise), anything else goes to the
+/// general RFC 3339 parser, which also produces the error.
+pub(crate) fn parse_time(text: &str, name: &'static str) -> Result<SystemTime, Error> {
+    match fast_utc_timestamp(text.as_bytes()) {
+        Some(t) => Ok(t),
+        None => xml::parse_timestamp(text, name),
+    }
+}
+
+fn digit(b: u8) -> Option<u64> {
+    b.is_ascii_digit().then(|| u64::from(b - b'0'))
+}
+
+fn two(a: u8, b: u8) -> Option<u64> {
+    Some(digit(a)? * 10 + digit(b)?)
+}
+
+/// `YYYY-MM-DDTHH:MM:SS[.f{1,9}]Z` with a year from 1970, or `None`.
+fn fast_utc_timestamp(b: &[u8]) -> Option<SystemTime> {
+    let [
+        y0,
+        y1,
+        y2,
+        y3,
+        b'-',
+        mo0,
+        mo1,
+        b'-',
+        d0,
+        d1,
+        b'T',
+        h0,
+        h1,
+        b':',
+        mi0,
+        mi1,
+        b':',
+        s0,
+        s1,
+        rest @ ..,
+    ] = b
+    else {
+        return None;
+    };
+    let year = two(*y0, *y1)? * 100 + two(*y2, *y3)?;
+    let (month, day) = (two(*mo0, *mo1)?, two(*d0, *d1)?);
+    let (hour, minute, second) = (two(*h0, *h1)?, two(*mi0, *mi1)?, two(*s0, *s1)?);
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let month_days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    };
+    // Leap seconds and years before 1970 take the general path.
+    if year < 1970 || day == 0 || day > month_days || hour > 23 || minute > 59 || second > 59 {
+        return None;
+    }
+    let nanos = match rest {
+        [b'Z'] => 0,
+        [b'.', frac @ .., b'Z'] if !frac.is_empty() && frac.len() <= 9 => {
+            let mut n: u64 = 0;
+            for &c in frac {
+                n = n * 10 + digit(c)?;
+            }
+            for _ in frac.len()..9 {
+                n *= 10;
+            }
+            n
+        }
+        _ => return None,
+    };
+    // Days from the civil date (Howard Hinnant's algorithm), for years from 1970.
+    let (y, m) = if month <= 2 {
+        (year - 1, month + 9)
+    } else {
+        (year, month - 3)
+    };
+    let era = y / 400;
+    let yoe = y - era * 400;
+    let doy = (153 * m + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = (era * 146_097 + doe).checked_sub(719_468)?;
+    let secs = days * 86_400 + hour * 3600 + minute * 60 + second;
+    UNIX_EPOCH.checked_add(Duration::new(secs, u32::try_from(nanos).ok()?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fast_timestamps_agree_with_the_rfc3339_parser() {
+        let cases = [
+            "1970-01-01T00:00:00Z",
+            "2011-07-11T19:55:29.611Z",
+            "2019-11-09T13:34:41Z",
+            "2020-02-29T23:59:59.999999999Z",
+            "2024-12-31T00:00:00.5Z",
+            "2100-03-01T12:00:00Z",
+            "2000-02-29T01:02:03.000001Z",
+            "9999-12-31T23:59:59Z",
+        ];
+        for c in cases {
+            let fast = fast_utc_timestamp(c.as_bytes());
+            assert!(fast.is_some(), "{c}");
+            assert_eq!(
+                fast.ok_or(()),
+                xml::parse_timestamp(c, "T").map_err(|_| ()),
+                "{c}"
+            );
+        }
+        // Other forms take the general path, which accepts offsets and rejects nonsense.
+        for c in [
+            "2019-11-09T13:34:41+01:00",
+            "2019-11-09t13:34:41z",
+            "1969-12-31T23:59:59Z",
+            "2019-11-09T13:34:41.1234567890Z",
+        ] {
+            assert!(fast_utc_timestamp(c.as_bytes()).is_none(), "{c}");
+            assert!(parse_time(c, "T").is_ok(), "{c}");
+        }
+        for c in [
+            "2019-02-29T00:00:00Z",
+            "2019-13-01T00:00:00Z",
+            "2019-11-09T24:00:00Z",
+            "2019-11-09T13:34:41.Z",
+            "2019-11-09T13:34:41",
+            "",
+        ] {
+            assert!(fast_utc_timestamp(c.as_bytes()).is_none(), "{c}");
+            assert!(parse_time(c, "T").is_err(), "{c}");
+        }
+    }
 }
