@@ -260,8 +260,27 @@ pub(crate) fn envelope<'a, 'i>(
     response: &'static str,
     result: &'static str,
 ) -> Result<(Node<'a, 'i>, String), Error> {
-    let (node, request_id) = xml::result_node(doc, response, result)?;
-    Ok((node, request_id.to_owned()))
+    let root = doc.root_element();
+    if root.tag_name().name() != response {
+        // Not a success: an `<ErrorResponse>` becomes a service error, anything else is named.
+        let (node, request_id) = xml::result_node(doc, response, result)?;
+        return Ok((node, request_id.to_owned()));
+    }
+    // One pass over the root's children (`xml::result_node` would make two).
+    let (mut node, mut request_id) = (None, None);
+    for n in elements(root) {
+        match n.tag_name().name() {
+            "ResponseMetadata" => {
+                request_id = elements(n)
+                    .find(|m| m.tag_name().name() == "RequestId")
+                    .map(text);
+            }
+            name if name == result => node = Some(n),
+            _ => {}
+        }
+    }
+    let request_id = required(request_id, "RequestId")?.to_owned();
+    Ok((required(node, result)?, request_id))
 }
 
 /// Parses a `<Credentials>` element: all four members are required.
