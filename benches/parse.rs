@@ -42,7 +42,7 @@ fn bench_pair<T>(c: &mut Criterion, group: &str, file: &str, parse: fn(&str) -> 
     let mut g = c.benchmark_group(group);
     g.throughput(Throughput::Bytes(body.len() as u64));
     g.bench_function("roxmltree/parse_only", |b| {
-        b.iter(|| roxmltree_only(black_box(&body)))
+        b.iter(|| roxmltree_only(black_box(&body)));
     });
     g.bench_function("from_xml", |b| b.iter(|| parse(black_box(&body)).is_ok()));
     g.finish();
