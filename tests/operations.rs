@@ -975,9 +975,7 @@ fn assume_root_validation() {
     let valid = || {
         let mut r = AssumeRootRequest::new(
             "111122223333",
-            PolicyDescriptorType::new(
-                "arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials",
-            ),
+            "arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials",
         );
         r.duration_seconds = Some(900);
         r
@@ -1359,9 +1357,8 @@ fn rebuild(f: &Form) -> String {
             r.to_query()
         }
         "AssumeRoot" => {
-            let mut task = PolicyDescriptorType::default();
-            task.arn = f.get("TaskPolicyArn.arn");
-            let mut r = AssumeRootRequest::new(f.req("TargetPrincipal"), task);
+            let mut r = AssumeRootRequest::new(f.req("TargetPrincipal"), "");
+            r.task_policy_arn.arn = f.get("TaskPolicyArn.arn");
             r.duration_seconds = f.int("DurationSeconds");
             r.to_query()
         }

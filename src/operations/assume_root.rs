@@ -22,12 +22,13 @@ pub struct AssumeRootRequest {
 }
 
 impl AssumeRootRequest {
-    /// A request for root credentials on `target_principal` scoped by `task_policy_arn`.
+    /// A request for root credentials on `target_principal` (an account id or principal ARN)
+    /// scoped by the AWS managed policy `task_policy_arn`.
     #[must_use]
-    pub fn new(target_principal: impl Into<String>, task_policy_arn: PolicyDescriptorType) -> Self {
+    pub fn new(target_principal: impl Into<String>, task_policy_arn: impl Into<String>) -> Self {
         Self {
             target_principal: target_principal.into(),
-            task_policy_arn,
+            task_policy_arn: PolicyDescriptorType::new(task_policy_arn),
             duration_seconds: None,
         }
     }

@@ -83,3 +83,70 @@ macro_rules! impl_to_query {
     };
 }
 pub(crate) use impl_to_query;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn meta<O: Operation>() -> (&'static str, bool) {
+        (O::ACTION, O::SIGNED)
+    }
+
+    #[test]
+    fn actions_and_signing() {
+        assert_eq!(meta::<AssumeRoleRequest>(), ("AssumeRole", true));
+        assert_eq!(
+            meta::<AssumeRoleWithSamlRequest>(),
+            ("AssumeRoleWithSAML", false)
+        );
+        assert_eq!(
+            meta::<AssumeRoleWithWebIdentityRequest>(),
+            ("AssumeRoleWithWebIdentity", false)
+        );
+        assert_eq!(meta::<AssumeRootRequest>(), ("AssumeRoot", true));
+        assert_eq!(
+            meta::<DecodeAuthorizationMessageRequest>(),
+            ("DecodeAuthorizationMessage", true)
+        );
+        assert_eq!(
+            meta::<GetAccessKeyInfoRequest>(),
+            ("GetAccessKeyInfo", true)
+        );
+        assert_eq!(
+            meta::<GetCallerIdentityRequest>(),
+            ("GetCallerIdentity", true)
+        );
+        assert_eq!(
+            meta::<GetDelegatedAccessTokenRequest>(),
+            ("GetDelegatedAccessToken", true)
+        );
+        assert_eq!(
+            meta::<GetFederationTokenRequest>(),
+            ("GetFederationToken", true)
+        );
+        assert_eq!(meta::<GetSessionTokenRequest>(), ("GetSessionToken", true));
+        assert_eq!(
+            meta::<GetWebIdentityTokenRequest>(),
+            ("GetWebIdentityToken", true)
+        );
+    }
+
+    #[test]
+    fn trait_methods_are_the_inherent_ones() {
+        let bad = AssumeRoleRequest::new("arn:short", "s");
+        let e = Operation::validate(&bad).err();
+        assert_eq!(e.as_ref().and_then(Error::field), Some("RoleArn"));
+        let body = "<GetCallerIdentityResponse><GetCallerIdentityResult><Arn>arn:aws:iam::123456789012:user/u</Arn>\
+                    <UserId>AIDA</UserId><Account>123456789012</Account></GetCallerIdentityResult>\
+                    <ResponseMetadata><RequestId>r-1</RequestId></ResponseMetadata></GetCallerIdentityResponse>";
+        let out = <GetCallerIdentityRequest as Operation>::parse(body).ok();
+        assert_eq!(out.as_ref().map(|o| o.request_id.as_str()), Some("r-1"));
+        assert_eq!(out, GetCallerIdentityResponse::from_xml(body).ok());
+        let mut w = QueryWriter::new(GetAccessKeyInfoRequest::ACTION);
+        GetAccessKeyInfoRequest::new("AKIAIOSFODNN7EXAMPLE").write_members(&mut w);
+        assert_eq!(
+            w.finish(),
+            "Action=GetAccessKeyInfo&Version=2011-06-15&AccessKeyId=AKIAIOSFODNN7EXAMPLE"
+        );
+    }
+}
