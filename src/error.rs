@@ -25,7 +25,10 @@ struct Inner {
 
 enum Detail {
     Message(Cow<'static, str>),
-    InvalidInput { field: &'static str, rule: Cow<'static, str> },
+    InvalidInput {
+        field: &'static str,
+        rule: Cow<'static, str>,
+    },
     Service(ServiceError),
 }
 
@@ -51,13 +54,24 @@ pub enum ErrorKind {
 
 impl Error {
     fn new(kind: ErrorKind, detail: Detail) -> Self {
-        Self(Box::new(Inner { kind, detail, source: None, attempts: 1 }))
+        Self(Box::new(Inner {
+            kind,
+            detail,
+            source: None,
+            attempts: 1,
+        }))
     }
 
     /// An invalid request parameter: `field` names the member, `rule` the broken constraint.
     #[must_use]
     pub(crate) fn invalid_input(field: &'static str, rule: impl Into<Cow<'static, str>>) -> Self {
-        Self::new(ErrorKind::InvalidInput, Detail::InvalidInput { field, rule: rule.into() })
+        Self::new(
+            ErrorKind::InvalidInput,
+            Detail::InvalidInput {
+                field,
+                rule: rule.into(),
+            },
+        )
     }
 
     /// A response that could not be understood.
@@ -167,7 +181,10 @@ impl fmt::Debug for Error {
 
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.0.source.as_deref().map(|s| s as &(dyn std::error::Error + 'static))
+        self.0
+            .source
+            .as_deref()
+            .map(|s| s as &(dyn std::error::Error + 'static))
     }
 }
 
@@ -184,7 +201,12 @@ impl ServiceError {
     /// A service error with the wire `code`, `message`, `request_id` and HTTP `status`.
     #[must_use]
     pub fn new(code: &str, message: String, request_id: Option<String>, status: u16) -> Self {
-        Self { code: ErrorCode::from_wire(code), message, request_id, status }
+        Self {
+            code: ErrorCode::from_wire(code),
+            message,
+            request_id,
+            status,
+        }
     }
 
     /// The error code, matchable for the known STS codes.
@@ -320,21 +342,35 @@ mod tests {
 
     #[test]
     fn wire_codes_round_trip() {
-        for code in ["IDPCommunicationError", "ExpiredTokenException", "ExpiredToken", "Throttling"] {
+        for code in [
+            "IDPCommunicationError",
+            "ExpiredTokenException",
+            "ExpiredToken",
+            "Throttling",
+        ] {
             assert_eq!(ErrorCode::from_wire(code).as_str(), code);
             assert!(!matches!(ErrorCode::from_wire(code), ErrorCode::Other(_)));
         }
-        assert_eq!(ErrorCode::from_wire("Nope"), ErrorCode::Other("Nope".into()));
+        assert_eq!(
+            ErrorCode::from_wire("Nope"),
+            ErrorCode::Other("Nope".into())
+        );
     }
 
     #[test]
     fn display_texts_are_pinned() {
         let e = Error::invalid_input("RoleArn", "must be at least 20 characters");
-        assert_eq!(e.to_string(), "invalid input: RoleArn must be at least 20 characters");
+        assert_eq!(
+            e.to_string(),
+            "invalid input: RoleArn must be at least 20 characters"
+        );
         assert_eq!(e.field(), Some("RoleArn"));
         let s = ServiceError::new("AccessDenied", "no".into(), Some("r-1".into()), 403);
         let e = Error::service(s).with_attempts(3);
-        assert_eq!(e.to_string(), "sts error AccessDenied (http 403): no [request id r-1] (after 3 attempts)");
+        assert_eq!(
+            e.to_string(),
+            "sts error AccessDenied (http 403): no [request id r-1] (after 3 attempts)"
+        );
         assert_eq!(e.code(), Some(&ErrorCode::AccessDenied));
         assert_eq!(e.kind(), ErrorKind::Service);
     }

@@ -33,7 +33,10 @@ impl QueryWriter {
         encode_into(&mut body, action);
         body.push_str("&Version=");
         encode_into(&mut body, version);
-        Self { body, prefix: String::new() }
+        Self {
+            body,
+            prefix: String::new(),
+        }
     }
 
     fn key(&mut self, name: &str) {

@@ -15,14 +15,19 @@ const NODES_LIMIT: u32 = 10_000;
 
 /// Parses `body` as XML with DTDs refused and a node limit.
 pub(crate) fn parse(body: &str) -> Result<Document<'_>, Error> {
-    let opts = ParsingOptions { allow_dtd: false, nodes_limit: NODES_LIMIT, ..ParsingOptions::default() };
+    let opts = ParsingOptions {
+        allow_dtd: false,
+        nodes_limit: NODES_LIMIT,
+        ..ParsingOptions::default()
+    };
     Document::parse_with_options(body, opts)
         .map_err(|e| Error::invalid_response("response is not well-formed xml").with_source(e))
 }
 
 /// The first child element of `node` with local name `name`.
 pub(crate) fn child<'a, 'i>(node: Node<'a, 'i>, name: &str) -> Option<Node<'a, 'i>> {
-    node.children().find(|n| n.is_element() && n.tag_name().name() == name)
+    node.children()
+        .find(|n| n.is_element() && n.tag_name().name() == name)
 }
 
 /// The text of the child element `name`, when present (`""` for an empty element).
@@ -53,7 +58,8 @@ pub(crate) fn parse_timestamp(text: &str, name: &'static str) -> Result<SystemTi
     time::OffsetDateTime::parse(text.trim(), &Rfc3339)
         .map(SystemTime::from)
         .map_err(|e| {
-            Error::invalid_response(format!("element {name} is not a valid timestamp")).with_source(e)
+            Error::invalid_response(format!("element {name} is not a valid timestamp"))
+                .with_source(e)
         })
 }
 
@@ -99,7 +105,8 @@ pub(crate) fn service_error_from_doc(doc: &Document<'_>, status: u16) -> Option<
     if root_name != "ErrorResponse" && root_name != "Response" {
         return None;
     }
-    let error = child(root, "Error").or_else(|| child(root, "Errors").and_then(|e| child(e, "Error")))?;
+    let error =
+        child(root, "Error").or_else(|| child(root, "Errors").and_then(|e| child(e, "Error")))?;
     let code = child_text(error, "Code")?;
     let message = child_text(error, "Message").unwrap_or("").to_owned();
     let request_id = child_text(root, "RequestId")
@@ -151,9 +158,15 @@ mod tests {
 
     #[test]
     fn html_and_dtd_are_invalid_responses() {
-        assert_eq!(error_from_body("<html><body>oops", 500).kind(), ErrorKind::InvalidResponse);
+        assert_eq!(
+            error_from_body("<html><body>oops", 500).kind(),
+            ErrorKind::InvalidResponse
+        );
         let bomb = r#"<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;">]><ErrorResponse>&lol2;</ErrorResponse>"#;
-        assert_eq!(parse(bomb).err().map(|e| e.kind()), Some(ErrorKind::InvalidResponse));
+        assert_eq!(
+            parse(bomb).err().map(|e| e.kind()),
+            Some(ErrorKind::InvalidResponse)
+        );
     }
 
     #[test]

@@ -66,7 +66,10 @@ impl fmt::Debug for Credentials {
         f.debug_struct("Credentials")
             .field("access_key_id", &self.access_key_id)
             .field("secret_access_key", &"** redacted **")
-            .field("session_token", &self.session_token.as_ref().map(|_| "** redacted **"))
+            .field(
+                "session_token",
+                &self.session_token.as_ref().map(|_| "** redacted **"),
+            )
             .field("expiration", &self.expiration)
             .finish()
     }
@@ -97,7 +100,12 @@ mod tests {
 
     #[test]
     fn debug_redacts_secret_and_token() {
-        let c = Credentials::new("AKIDEXAMPLE", "SECRETSECRET", Some("TOKENTOKEN".into()), None);
+        let c = Credentials::new(
+            "AKIDEXAMPLE",
+            "SECRETSECRET",
+            Some("TOKENTOKEN".into()),
+            None,
+        );
         let s = format!("{c:?}");
         assert!(s.contains("AKIDEXAMPLE"));
         assert!(!s.contains("SECRETSECRET"));
