@@ -15,3 +15,14 @@ mod xml;
 
 pub use credentials::{Credentials, ProvideCredentials};
 pub use error::{Error, ErrorCode, ErrorKind, ServiceError};
+pub use operations::{
+    AssumeRoleRequest, AssumeRoleResponse, AssumeRoleWithSamlRequest, AssumeRoleWithSamlResponse,
+    AssumeRoleWithWebIdentityRequest, AssumeRoleWithWebIdentityResponse, AssumeRootRequest,
+    AssumeRootResponse, AssumedRoleUser, DecodeAuthorizationMessageRequest,
+    DecodeAuthorizationMessageResponse, FederatedUser, GetAccessKeyInfoRequest,
+    GetAccessKeyInfoResponse, GetCallerIdentityRequest, GetCallerIdentityResponse,
+    GetDelegatedAccessTokenRequest, GetDelegatedAccessTokenResponse, GetFederationTokenRequest,
+    GetFederationTokenResponse, GetSessionTokenRequest, GetSessionTokenResponse,
+    GetWebIdentityTokenRequest, GetWebIdentityTokenResponse, PolicyDescriptorType, ProvidedContext,
+    Tag,
+};
