@@ -8,6 +8,21 @@
 //! the STS namespace, and a missing required element is an [`ErrorKind::InvalidResponse`]
 //! error naming it.
 //!
+//! ```
+//! use tinysts::{AssumeRoleRequest, ErrorKind, Tag};
+//!
+//! let mut req = AssumeRoleRequest::new("arn:aws:iam::123456789012:role/demo", "build-42");
+//! req.duration_seconds = Some(900);
+//! req.tags.push(Tag::new("team", "blue"));
+//! req.validate()?;
+//! assert!(req.to_query().starts_with("Action=AssumeRole&Version=2011-06-15&RoleArn="));
+//!
+//! req.role_session_name = "has a space".into();
+//! let err = req.validate().unwrap_err();
+//! assert_eq!((err.kind(), err.field()), (ErrorKind::InvalidInput, Some("RoleSessionName")));
+//! # Ok::<(), tinysts::Error>(())
+//! ```
+//!
 //! [`ErrorKind::InvalidResponse`]: crate::ErrorKind::InvalidResponse
 
 use crate::Error;
