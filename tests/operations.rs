@@ -554,6 +554,31 @@ fn truncated_html_and_empty_bodies_never_panic() {
 }
 
 #[test]
+fn mutated_bodies_never_panic() {
+    // Every third byte of every fixture replaced by markup-significant characters: whatever
+    // the outcome, it is a value, never a panic.
+    let mut outcomes = [0usize; 2];
+    for (name, parse, _) in all_parsers() {
+        let body = fixture(name);
+        for i in (0..body.len())
+            .step_by(3)
+            .filter(|&i| body.is_char_boundary(i))
+        {
+            let rest = &body[i..];
+            let next = rest
+                .char_indices()
+                .nth(1)
+                .map_or(body.len(), |(j, _)| i + j);
+            for c in ["<", ">", "&", "\"", "/", "x", ""] {
+                let mutated = format!("{}{c}{}", &body[..i], &body[next..]);
+                outcomes[usize::from(parse(&mutated).is_ok())] += 1;
+            }
+        }
+    }
+    assert!(outcomes[0] > 0 && outcomes[1] > 0, "{outcomes:?}");
+}
+
+#[test]
 fn wrong_operation_is_an_invalid_response() {
     let e = GetCallerIdentityResponse::from_xml(&fixture("assume_role.xml")).expect_err("wrong op");
     assert_eq!(e.kind(), ErrorKind::InvalidResponse);
