@@ -1182,8 +1182,7 @@ fn get_session_token_validation() {
 #[test]
 fn get_web_identity_token_validation() {
     let valid = || {
-        let mut r =
-            GetWebIdentityTokenRequest::new(vec!["https://api.example.com".into()], "RS256");
+        let mut r = GetWebIdentityTokenRequest::new(["https://api.example.com"], "RS256");
         r.duration_seconds = Some(60);
         r.tags = vec![Tag::new("env", "prod")];
         r
@@ -1490,7 +1489,7 @@ fn empty_optional_lists_are_not_sent_but_a_required_one_is() {
         r.to_query(),
         "Action=AssumeRole&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fdemo&RoleSessionName=s1"
     );
-    let r = GetWebIdentityTokenRequest::new(Vec::new(), "ES384");
+    let r = GetWebIdentityTokenRequest::new(Vec::<String>::new(), "ES384");
     assert_eq!(
         r.to_query(),
         "Action=GetWebIdentityToken&Version=2011-06-15&Audience=&SigningAlgorithm=ES384"

@@ -28,9 +28,12 @@ pub struct GetWebIdentityTokenRequest {
 impl GetWebIdentityTokenRequest {
     /// A request for a token for `audience`, signed with `signing_algorithm`.
     #[must_use]
-    pub fn new(audience: Vec<String>, signing_algorithm: impl Into<String>) -> Self {
+    pub fn new<S: Into<String>>(
+        audience: impl IntoIterator<Item = S>,
+        signing_algorithm: impl Into<String>,
+    ) -> Self {
         Self {
-            audience,
+            audience: audience.into_iter().map(Into::into).collect(),
             duration_seconds: None,
             signing_algorithm: signing_algorithm.into(),
             tags: Vec::new(),
