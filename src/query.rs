@@ -138,7 +138,10 @@ fn push_usize(s: &mut String, v: usize) {
     let _ = write!(s, "{v}");
 }
 
-const HEX: &[u8; 16] = b"0123456789ABCDEF";
+/// The upper-case hex digit of a nibble (`n < 16`).
+fn hex_digit(n: u8) -> char {
+    char::from(if n < 10 { b'0' + n } else { b'A' + n - 10 })
+}
 
 /// Appends `value` form-encoded as botocore does: unreserved kept, space as `+`, rest `%XX`.
 pub fn encode_into(out: &mut String, value: &str) {
@@ -153,8 +156,8 @@ pub fn encode_into(out: &mut String, value: &str) {
             out.push('+');
         } else {
             out.push('%');
-            out.push(char::from(HEX[usize::from(b >> 4)]));
-            out.push(char::from(HEX[usize::from(b & 0xf)]));
+            out.push(hex_digit(b >> 4));
+            out.push(hex_digit(b & 0xf));
         }
         start = i + 1;
     }

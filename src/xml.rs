@@ -35,11 +35,6 @@ pub(crate) fn child_text<'a>(node: Node<'a, '_>, name: &str) -> Option<&'a str> 
     child(node, name).map(|n| n.text().unwrap_or(""))
 }
 
-/// The text of the required child element `name`; its absence is an invalid-response error.
-pub(crate) fn required_text<'a>(node: Node<'a, '_>, name: &'static str) -> Result<&'a str, Error> {
-    child_text(node, name).ok_or_else(|| missing(name))
-}
-
 /// The invalid-response error for a missing required element.
 pub(crate) fn missing(name: &'static str) -> Error {
     Error::invalid_response(format!("response is missing required element {name}"))
