@@ -419,6 +419,10 @@ fn keyed(key: &[u8]) -> HmacSha256 {
 /// hot path, a byte buffer for [`canonical_request`].
 trait Sink {
     fn put(&mut self, bytes: &[u8]);
+
+    fn put_str(&mut self, s: &str) {
+        self.put(s.as_bytes());
+    }
 }
 
 impl Sink for Sha256 {
@@ -433,9 +437,58 @@ impl Sink for HmacSha256 {
     }
 }
 
+/// Batches the many small writes of a canonical request into few hasher updates.
+struct Buffered<'h, S: Sink> {
+    inner: &'h mut S,
+    buf: [u8; 256],
+    len: usize,
+}
+
+impl<'h, S: Sink> Buffered<'h, S> {
+    fn new(inner: &'h mut S) -> Self {
+        Self {
+            inner,
+            buf: [0; 256],
+            len: 0,
+        }
+    }
+
+    fn flush(&mut self) {
+        self.inner.put(self.buf.get(..self.len).unwrap_or_default());
+        self.len = 0;
+    }
+}
+
+impl<S: Sink> Sink for Buffered<'_, S> {
+    fn put(&mut self, bytes: &[u8]) {
+        if let Some(dst) = self.buf.get_mut(self.len..self.len + bytes.len()) {
+            dst.copy_from_slice(bytes);
+            self.len += bytes.len();
+            return;
+        }
+        self.flush();
+        if bytes.len() >= self.buf.len() / 2 {
+            self.inner.put(bytes);
+        } else if let Some(dst) = self.buf.get_mut(..bytes.len()) {
+            dst.copy_from_slice(bytes);
+            self.len = bytes.len();
+        }
+    }
+}
+
+impl<S: Sink> Drop for Buffered<'_, S> {
+    fn drop(&mut self) {
+        self.flush();
+    }
+}
+
 impl Sink for String {
     fn put(&mut self, bytes: &[u8]) {
         self.push_str(&String::from_utf8_lossy(bytes));
+    }
+
+    fn put_str(&mut self, s: &str) {
+        self.push_str(s);
     }
 }
 
@@ -562,6 +615,12 @@ fn write_folded(sink: &mut impl Sink, value: &str) {
         end -= 1;
     }
     let v = v.get(start..end).unwrap_or_default();
+    // Most values (a session token, a host) have no whitespace at all: one branch-free scan,
+    // then one write.
+    if !v.iter().fold(false, |acc, &b| acc | is_ws(b)) {
+        sink.put(v);
+        return;
+    }
     let mut run_start = 0;
     let mut i = 0;
     while i < v.len() {
@@ -591,7 +650,7 @@ fn write_lower(sink: &mut impl Sink, name: &str) {
             sink.put(&[b.to_ascii_lowercase()]);
         }
     } else {
-        sink.put(name.as_bytes());
+        sink.put_str(name);
     }
 }
 
@@ -682,7 +741,9 @@ impl<'a> Prepared<'a> {
         let mut headers: Vec<(&'a str, &'a str)> = Vec::with_capacity(req.headers.len() + 3);
         headers.extend_from_slice(req.headers);
         let add_date = header_mode && existing_date.is_none();
-        headers.sort_by(|a, b| cmp_ignore_case(a.0, b.0));
+        if !headers.is_sorted_by(|a, b| cmp_ignore_case(a.0, b.0).is_le()) {
+            headers.sort_by(|a, b| cmp_ignore_case(a.0, b.0));
+        }
 
         let query = match mode {
             Mode::Header => raw_query.map(|q| canonical_query(q, &[])),
@@ -773,7 +834,7 @@ impl<'a> Prepared<'a> {
                 continue;
             }
             if prev.is_some() {
-                sink.put(b";");
+                sink.put_str(";");
             }
             write_lower(sink, name);
             prev = Some(name);
@@ -781,17 +842,17 @@ impl<'a> Prepared<'a> {
     }
 
     fn write_scope(&self, sink: &mut impl Sink) {
-        sink.put(self.amz_date.get(..8).unwrap_or_default());
-        sink.put(b"/");
-        sink.put(self.scope_tail.0.as_bytes());
-        sink.put(b"/");
-        sink.put(self.scope_tail.1.as_bytes());
-        sink.put(b"/aws4_request");
+        sink.put_str(as_str(self.amz_date.get(..8).unwrap_or_default()));
+        sink.put_str("/");
+        sink.put_str(self.scope_tail.0);
+        sink.put_str("/");
+        sink.put_str(self.scope_tail.1);
+        sink.put_str("/aws4_request");
     }
 
     fn canonical_hash(&self) -> [u8; 64] {
         let mut hasher = Sha256::new();
-        self.write_canonical(&mut hasher);
+        self.write_canonical(&mut Buffered::new(&mut hasher));
         hex32(&hasher.finalize())
     }
 
@@ -811,7 +872,7 @@ impl<'a> Prepared<'a> {
 
     fn signature(&self, mut key: HmacSha256) -> [u8; 64] {
         let hash = self.canonical_hash();
-        self.write_string_to_sign_with(&mut key, &hash);
+        self.write_string_to_sign_with(&mut Buffered::new(&mut key), &hash);
         hex32(&key.finalize().into_bytes())
     }
 }
