@@ -1,4 +1,4 @@
-//! Runs every SigV4 vector under `tests/data/sigv4/` (or under `$SIGV4_SUITE_DIR`): the
+//! Runs every `SigV4` vector under `tests/data/sigv4/` (or under `$SIGV4_SUITE_DIR`): the
 //! aws-c-auth layout (`context.json`, `request.txt`, `header-*` / `query-*` expectations) and the
 //! original AWS suite layout of botocore (`<name>.req`, `.creq`, `.sts`, `.authz`).
 //!
