@@ -105,7 +105,7 @@ fn bench(c: &mut Criterion) {
             sha2::compress256(
                 black_box(&mut state),
                 black_box(std::slice::from_ref(&block)),
-            )
+            );
         });
     });
 }
