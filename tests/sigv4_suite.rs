@@ -3,6 +3,7 @@
 //! original AWS suite layout of botocore (`<name>.req`, `.creq`, `.sts`, `.authz`).
 //!
 //! Prints `sigv4 suite: N cases, M signatures checked, F failed`.
+#![allow(clippy::too_many_lines)]
 #![allow(
     clippy::expect_used,
     clippy::unwrap_used,
