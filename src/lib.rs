@@ -1,4 +1,28 @@
-//! tinysts: a blocking, minimal AWS STS client.
+//! A blocking, minimal AWS STS client: one synchronous function per STS operation.
+//!
+//! ```no_run
+//! use tinysts::client::Client;
+//! use tinysts::{Credentials, GetCallerIdentityRequest};
+//!
+//! # fn main() -> Result<(), tinysts::Error> {
+//! let client = Client::new("us-east-1", Credentials::from_env()?)?;
+//! let me = client.get_caller_identity(&GetCallerIdentityRequest::new())?;
+//! println!("{} in account {}", me.arn, me.account);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Each call validates its request against the STS model (every length, pattern, range and
+//! list-size constraint) before anything is sent, writes the awsQuery form body
+//! ([`query`]), signs it with `SigV4` computed with `hmac` + `sha2` ([`sigv4`]), sends it with
+//! `ureq` over the endpoint the rule set picks ([`endpoint`]), and parses the XML answer with
+//! `roxmltree` into plain structs ([`operations`]). No async runtime, seven small dependencies.
+//!
+//! - One [`Credentials`] type both signs and comes back from STS, so role chaining is a line.
+//! - One [`Error`] type, one pointer wide, with a matchable [`ErrorKind`] and, for STS's own
+//!   answers, a matchable [`ErrorCode`]. No error text ever contains a secret, and `Debug` of
+//!   every type holding one redacts it.
+//! - The [`client::Client`] retries in the SDKs' "standard" mode and corrects a skewed clock.
 // unwrap, expect, panic and indexing are warned crate-wide (Cargo.toml): nothing may panic on
 // data from the network or from a user's files. Unit tests may.
 #![cfg_attr(
@@ -33,3 +57,8 @@ pub use operations::{
     GetWebIdentityTokenRequest, GetWebIdentityTokenResponse, PolicyDescriptorType, ProvidedContext,
     Tag,
 };
+
+/// The README's examples, compiled as doctests so they cannot drift.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

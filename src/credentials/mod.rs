@@ -36,6 +36,50 @@ impl Credentials {
         }
     }
 
+    /// Credentials from the environment: `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, and
+    /// optionally `AWS_SESSION_TOKEN` and `AWS_CREDENTIAL_EXPIRATION` (RFC 3339).
+    ///
+    /// # Errors
+    /// [`crate::ErrorKind::Credentials`] naming the missing or invalid variable (never its value).
+    pub fn from_env() -> Result<Self, Error> {
+        Self::from_env_with(|k| std::env::var(k).ok())
+    }
+
+    /// As [`Credentials::from_env`], reading variables through `var` (for tests and for
+    /// programs that keep their own environment).
+    ///
+    /// # Errors
+    /// As [`Credentials::from_env`].
+    pub fn from_env_with(var: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
+        let get = |k: &str| var(k).filter(|v| !v.trim().is_empty());
+        let missing = |k: &'static str| {
+            Error::other(
+                crate::ErrorKind::Credentials,
+                format!("environment variable {k} is not set"),
+            )
+        };
+        let akid = get("AWS_ACCESS_KEY_ID").ok_or_else(|| missing("AWS_ACCESS_KEY_ID"))?;
+        let secret =
+            get("AWS_SECRET_ACCESS_KEY").ok_or_else(|| missing("AWS_SECRET_ACCESS_KEY"))?;
+        let expiration = match get("AWS_CREDENTIAL_EXPIRATION") {
+            Some(e) => Some(
+                crate::xml::parse_timestamp(&e, "AWS_CREDENTIAL_EXPIRATION").map_err(|_| {
+                    Error::other(
+                        crate::ErrorKind::Credentials,
+                        "AWS_CREDENTIAL_EXPIRATION is not an RFC 3339 timestamp",
+                    )
+                })?,
+            ),
+            None => None,
+        };
+        Ok(Self::new(
+            akid.trim(),
+            secret.trim(),
+            get("AWS_SESSION_TOKEN").map(|t| t.trim().to_owned()),
+            expiration,
+        ))
+    }
+
     /// The access key id (`AKIA…` for long-term keys, `ASIA…` for temporary ones).
     #[must_use]
     pub fn access_key_id(&self) -> &str {
@@ -97,6 +141,27 @@ impl ProvideCredentials for Credentials {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn from_env_reads_and_names_what_is_missing() {
+        let env = |k: &str| match k {
+            "AWS_ACCESS_KEY_ID" => Some("AKIDEXAMPLE".to_owned()),
+            "AWS_SECRET_ACCESS_KEY" => Some("s3cr3t".to_owned()),
+            "AWS_SESSION_TOKEN" => Some("tok".to_owned()),
+            "AWS_CREDENTIAL_EXPIRATION" => Some("2030-01-01T00:00:00Z".to_owned()),
+            _ => None,
+        };
+        let c = Credentials::from_env_with(env).expect("env");
+        assert_eq!(c.access_key_id(), "AKIDEXAMPLE");
+        assert_eq!(c.session_token(), Some("tok"));
+        assert!(c.expiration().is_some());
+        let e = Credentials::from_env_with(|k| env(k).filter(|_| k != "AWS_SECRET_ACCESS_KEY"))
+            .expect_err("missing");
+        assert_eq!(
+            e.to_string(),
+            "environment variable AWS_SECRET_ACCESS_KEY is not set"
+        );
+    }
 
     #[test]
     fn debug_redacts_secret_and_token() {
