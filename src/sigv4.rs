@@ -119,21 +119,23 @@ pub enum Mode {
 
 /// The headers [`Signer::sign`] adds to a request.
 #[derive(Clone)]
-pub struct SignedHeaders {
-    amz_date: String,
-    token: Option<String>,
+pub struct SignedHeaders<'a> {
+    /// `x-amz-date` to add; all zero when the request already had one.
+    amz_date: [u8; 16],
+    token: Option<&'a str>,
     content_sha256: Option<String>,
     authorization: String,
     signature_start: usize,
 }
 
-impl SignedHeaders {
+impl SignedHeaders<'_> {
     /// The headers to add: `x-amz-date`, `x-amz-security-token` and `x-amz-content-sha256` when
     /// they apply, and `authorization`.
     pub fn headers(&self) -> impl Iterator<Item = (&str, &str)> {
         [
-            Some(("x-amz-date", self.amz_date.as_str())).filter(|(_, v)| !v.is_empty()),
-            self.token.as_deref().map(|t| ("x-amz-security-token", t)),
+            Some(("x-amz-date", as_str(&self.amz_date)))
+                .filter(|_| self.amz_date.first() != Some(&0)),
+            self.token.map(|t| ("x-amz-security-token", t)),
             self.content_sha256
                 .as_deref()
                 .map(|h| ("x-amz-content-sha256", h)),
@@ -156,10 +158,10 @@ impl SignedHeaders {
     }
 }
 
-impl fmt::Debug for SignedHeaders {
+impl fmt::Debug for SignedHeaders<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SignedHeaders")
-            .field("x-amz-date", &self.amz_date)
+            .field("x-amz-date", &as_str(&self.amz_date))
             .field(
                 "x-amz-security-token",
                 &self.token.as_ref().map(|_| "** redacted **"),
@@ -252,11 +254,11 @@ impl Signer {
     /// # Errors
     /// [`crate::ErrorKind::InvalidInput`] when the request has no `host` header, or the time
     /// is before 1970 or after 9999.
-    pub fn sign(
+    pub fn sign<'a>(
         &self,
         req: &SignableRequest<'_>,
-        params: &SigningParams<'_>,
-    ) -> Result<SignedHeaders, Error> {
+        params: &SigningParams<'a>,
+    ) -> Result<SignedHeaders<'a>, Error> {
         sign_with(req, params, |date| self.key(params, date))
     }
 
@@ -322,7 +324,10 @@ impl Signer {
 ///
 /// # Errors
 /// As [`Signer::sign`].
-pub fn sign(req: &SignableRequest<'_>, params: &SigningParams<'_>) -> Result<SignedHeaders, Error> {
+pub fn sign<'a>(
+    req: &SignableRequest<'_>,
+    params: &SigningParams<'a>,
+) -> Result<SignedHeaders<'a>, Error> {
     sign_with(req, params, |date| {
         derive_key(
             params.credentials.secret_access_key(),
@@ -663,7 +668,7 @@ struct Prepared<'a> {
     /// Canonical query (already encoded and sorted) when the request has one or in query mode.
     query: Option<String>,
     /// Headers to sign, sorted by lowercase name (stable, so repeated names keep their order).
-    headers: Vec<(&'a str, &'a str)>,
+    headers: std::borrow::Cow<'a, [(&'a str, &'a str)]>,
     amz_date: [u8; 16],
     scope_tail: (&'a str, &'a str),
     payload_hash: [u8; 64],
@@ -738,11 +743,11 @@ impl<'a> Prepared<'a> {
         };
         let token_after = if sign_token { None } else { token };
 
-        let mut headers: Vec<(&'a str, &'a str)> = Vec::with_capacity(req.headers.len() + 3);
-        headers.extend_from_slice(req.headers);
+        // Borrowed when the caller already sorted them (the client does): no allocation.
+        let mut headers = std::borrow::Cow::Borrowed(req.headers);
         let add_date = header_mode && existing_date.is_none();
         if !headers.is_sorted_by(|a, b| cmp_ignore_case(a.0, b.0).is_le()) {
-            headers.sort_by(|a, b| cmp_ignore_case(a.0, b.0));
+            headers.to_mut().sort_by(|a, b| cmp_ignore_case(a.0, b.0));
         }
 
         let query = match mode {
@@ -1035,11 +1040,11 @@ fn canonical_query(raw: &str, extra: &[(&str, String)]) -> String {
     out
 }
 
-fn sign_with(
+fn sign_with<'a>(
     req: &SignableRequest<'_>,
-    params: &SigningParams<'_>,
+    params: &SigningParams<'a>,
     key: impl FnOnce([u8; 8]) -> HmacSha256,
-) -> Result<SignedHeaders, Error> {
+) -> Result<SignedHeaders<'a>, Error> {
     let prepared = Prepared::new(req, params, Mode::Header)?;
     let with_sha = prepared.with_sha;
     let mut date = [0u8; 8];
@@ -1060,14 +1065,14 @@ fn sign_with(
 
     Ok(SignedHeaders {
         amz_date: if prepared.add_date {
-            as_str(&prepared.amz_date).to_owned()
+            prepared.amz_date
         } else {
-            String::new()
+            [0; 16]
         },
-        token: prepared
-            .add_token
-            .or(prepared.token_after)
-            .map(str::to_owned),
+        token: params
+            .credentials
+            .session_token()
+            .filter(|_| prepared.add_token.is_some() || prepared.token_after.is_some()),
         content_sha256: with_sha.then(|| as_str(&prepared.payload_hash).to_owned()),
         authorization,
         signature_start,
