@@ -280,12 +280,7 @@ impl Signer {
         let creds = params.credentials;
         let Ok(mut cache) = self.cache.lock() else {
             // A poisoned lock only means another thread panicked mid-update: derive afresh.
-            return derive_key(
-                creds.secret_access_key(),
-                date,
-                params.region,
-                params.service,
-            );
+            return derive_key(params, date);
         };
         let found = cache.entries.iter().position(|e| {
             e.date == date
@@ -299,12 +294,7 @@ impl Signer {
                 return entry.key.clone();
             }
         }
-        let key = derive_key(
-            creds.secret_access_key(),
-            date,
-            params.region,
-            params.service,
-        );
+        let key = derive_key(params, date);
         if cache.entries.len() >= CACHE_SIZE {
             cache.entries.remove(0);
         }
@@ -328,14 +318,7 @@ pub fn sign<'a>(
     req: &SignableRequest<'_>,
     params: &SigningParams<'a>,
 ) -> Result<SignedHeaders<'a>, Error> {
-    sign_with(req, params, |date| {
-        derive_key(
-            params.credentials.secret_access_key(),
-            date,
-            params.region,
-            params.service,
-        )
-    })
+    sign_with(req, params, |date| derive_key(params, date))
 }
 
 /// Signs in query mode without a key cache.
@@ -347,14 +330,7 @@ pub fn presign(
     params: &SigningParams<'_>,
     expires_in: Duration,
 ) -> Result<PresignedRequest, Error> {
-    presign_with(req, params, expires_in, |date| {
-        derive_key(
-            params.credentials.secret_access_key(),
-            date,
-            params.region,
-            params.service,
-        )
-    })
+    presign_with(req, params, expires_in, |date| derive_key(params, date))
 }
 
 /// The canonical request the signer hashes, as text.
@@ -389,7 +365,12 @@ pub fn string_to_sign(
 
 /// The derived signing key `HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service),
 /// "aws4_request")`, returned keyed, ready to sign.
-fn derive_key(secret: &str, date: [u8; 8], region: &str, service: &str) -> HmacSha256 {
+fn derive_key(params: &SigningParams<'_>, date: [u8; 8]) -> HmacSha256 {
+    let (secret, region, service) = (
+        params.credentials.secret_access_key(),
+        params.region,
+        params.service,
+    );
     let mut buf = [0u8; 132];
     let mut mac = match buf.get_mut(4..4 + secret.len()) {
         Some(dst) => {
