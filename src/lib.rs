@@ -36,6 +36,7 @@
 )]
 
 pub mod client;
+pub mod config;
 pub mod credentials;
 pub mod endpoint;
 pub mod error;
