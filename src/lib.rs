@@ -40,6 +40,7 @@ pub mod config;
 pub mod credentials;
 pub mod endpoint;
 pub mod error;
+mod json;
 pub mod operations;
 pub mod query;
 pub mod sigv4;

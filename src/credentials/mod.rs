@@ -6,6 +6,12 @@ use std::time::SystemTime;
 
 mod cache;
 pub mod profile;
+mod providers;
+
+pub use providers::{
+    AssumeRoleProvider, ContainerProvider, DefaultChain, EnvironmentProvider, ImdsProvider, Loaded,
+    MfaCallback, ProcessProvider, ProfileProvider, WebIdentityProvider, load,
+};
 
 pub use cache::{CachingProvider, DEFAULT_ADVISORY, DEFAULT_MANDATORY};
 

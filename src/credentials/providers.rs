@@ -1,0 +1,731 @@
+//! Credential providers: environment, profiles (static keys, role chaining with MFA, web
+//! identity, `credential_process`), container credentials, `IMDSv2`, and the default chain.
+//!
+//! These are the crate's second I/O edge (beside the client): they read files, run a
+//! process, or make HTTP calls to the container or instance metadata endpoints.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use super::profile::{
+    BaseSource, Chain, Platform, ProfileSet, RoleLink, file_locations, resolve_chain,
+};
+use super::{CachingProvider, Credentials, ProvideCredentials};
+use crate::client::{Client, ClientConfig};
+use crate::config::{self, Env};
+use crate::json::{self, Value};
+use crate::operations::{AssumeRoleRequest, AssumeRoleWithWebIdentityRequest};
+use crate::{Error, ErrorKind};
+
+/// Supplies the MFA code for a profile's `mfa_serial` (the argument), e.g. by asking on the
+/// terminal.
+pub type MfaCallback = Arc<dyn Fn(&str) -> Result<String, Error> + Send + Sync>;
+
+fn cred_error(message: impl Into<String>) -> Error {
+    Error::other(ErrorKind::Credentials, message.into())
+}
+
+/// A source that is not set up at all: the default chain moves on.
+fn not_configured(message: impl Into<String>) -> Error {
+    Error::other(ErrorKind::Credentials, message.into()).with_source(NotConfigured)
+}
+
+#[derive(Debug)]
+struct NotConfigured;
+
+impl fmt::Display for NotConfigured {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("not configured")
+    }
+}
+
+impl std::error::Error for NotConfigured {}
+
+fn is_not_configured(e: &Error) -> bool {
+    std::error::Error::source(e).is_some_and(<dyn std::error::Error>::is::<NotConfigured>)
+}
+
+/// Credentials from a JSON document with `AccessKeyId`, `SecretAccessKey`, optional
+/// `SessionToken` or `Token`, and optional RFC 3339 `Expiration`.
+fn credentials_from_json(text: &str, what: &str) -> Result<Credentials, Error> {
+    let obj = json::parse_object(text.trim())
+        .ok_or_else(|| cred_error(format!("{what} did not return a JSON object")))?;
+    let s = |k: &str| match obj.get(k) {
+        Some(Value::Str(v)) if !v.is_empty() => Some(v.clone()),
+        _ => None,
+    };
+    let akid =
+        s("AccessKeyId").ok_or_else(|| cred_error(format!("{what}: AccessKeyId is missing")))?;
+    let secret = s("SecretAccessKey")
+        .ok_or_else(|| cred_error(format!("{what}: SecretAccessKey is missing")))?;
+    let expiration =
+        match s("Expiration") {
+            Some(e) => Some(crate::xml::parse_timestamp(&e, "Expiration").map_err(|_| {
+                cred_error(format!("{what}: Expiration is not an RFC 3339 timestamp"))
+            })?),
+            None => None,
+        };
+    Ok(Credentials::new(
+        akid,
+        secret,
+        s("SessionToken").or_else(|| s("Token")),
+        expiration,
+    ))
+}
+
+/// Credentials from `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`,
+/// `AWS_CREDENTIAL_EXPIRATION`, read at each call.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct EnvironmentProvider;
+
+impl ProvideCredentials for EnvironmentProvider {
+    fn provide_credentials(&self) -> Result<Credentials, Error> {
+        if config::process_env("AWS_ACCESS_KEY_ID").is_none() {
+            return Err(not_configured("AWS_ACCESS_KEY_ID is not set"));
+        }
+        Credentials::from_env()
+    }
+}
+
+/// `credential_process`: runs a command (through `sh -c`, or `cmd /C` on Windows) that prints
+/// credentials as Version 1 JSON.
+#[derive(Clone)]
+pub struct ProcessProvider {
+    command: String,
+}
+
+impl fmt::Debug for ProcessProvider {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ProcessProvider").finish_non_exhaustive()
+    }
+}
+
+impl ProcessProvider {
+    /// A provider running `command`.
+    #[must_use]
+    pub fn new(command: impl Into<String>) -> Self {
+        Self {
+            command: command.into(),
+        }
+    }
+}
+
+impl ProvideCredentials for ProcessProvider {
+    fn provide_credentials(&self) -> Result<Credentials, Error> {
+        let mut cmd = if cfg!(windows) {
+            let mut c = std::process::Command::new("cmd");
+            c.arg("/C");
+            c
+        } else {
+            let mut c = std::process::Command::new("sh");
+            c.arg("-c");
+            c
+        };
+        let out = cmd
+            .arg(&self.command)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .map_err(|e| cred_error("credential_process could not be started").with_source(e))?;
+        if !out.status.success() {
+            // The exit status and stderr help; stdout may hold secrets and is never shown.
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            let stderr: String = stderr.trim().chars().take(500).collect();
+            let code = out
+                .status
+                .code()
+                .map_or_else(|| "a signal".to_owned(), |c| format!("exit code {c}"));
+            return Err(cred_error(format!(
+                "credential_process failed with {code}: {stderr}"
+            )));
+        }
+        let text = String::from_utf8_lossy(&out.stdout);
+        let obj = json::parse_object(text.trim())
+            .ok_or_else(|| cred_error("credential_process did not print a JSON object"))?;
+        match obj.get("Version") {
+            Some(Value::Num(v)) if (*v - 1.0).abs() < f64::EPSILON => {}
+            _ => {
+                return Err(cred_error(
+                    "credential_process output must have \"Version\": 1",
+                ));
+            }
+        }
+        credentials_from_json(&text, "credential_process")
+    }
+}
+
+fn http_agent(timeout: Duration) -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .timeout_connect(Some(timeout))
+        .timeout_global(Some(timeout * 2))
+        .user_agent(crate::client::USER_AGENT)
+        .build()
+        .into()
+}
+
+fn read_small(resp: &mut ureq::http::Response<ureq::Body>, what: &str) -> Result<String, Error> {
+    resp.body_mut()
+        .with_config()
+        .limit(64 * 1024)
+        .read_to_string()
+        .map_err(|e| cred_error(format!("reading the {what} response failed")).with_source(e))
+}
+
+/// Container credentials (ECS task roles, EKS Pod Identity): GETs the URI from
+/// [`config::container_uri`] with the `AWS_CONTAINER_AUTHORIZATION_TOKEN` (or the contents
+/// of `AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE`, re-read each time) as `Authorization`.
+#[derive(Clone)]
+pub struct ContainerProvider {
+    uri: String,
+    token: Option<String>,
+    token_file: Option<String>,
+    agent: ureq::Agent,
+}
+
+impl fmt::Debug for ContainerProvider {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ContainerProvider")
+            .field("uri", &self.uri)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ContainerProvider {
+    /// From the environment.
+    ///
+    /// # Errors
+    /// As [`config::container_uri`] (not configured when no variable is set).
+    pub fn from_env(env: Env<'_>) -> Result<Self, Error> {
+        let uri = config::container_uri(env).map_err(|e| {
+            if env("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI").is_none()
+                && env("AWS_CONTAINER_CREDENTIALS_FULL_URI").is_none()
+            {
+                not_configured(e.to_string())
+            } else {
+                e
+            }
+        })?;
+        Ok(Self {
+            uri,
+            token: env("AWS_CONTAINER_AUTHORIZATION_TOKEN").filter(|t| !t.is_empty()),
+            token_file: env("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE").filter(|t| !t.is_empty()),
+            agent: http_agent(Duration::from_secs(2)),
+        })
+    }
+}
+
+impl ProvideCredentials for ContainerProvider {
+    fn provide_credentials(&self) -> Result<Credentials, Error> {
+        let token = match &self.token_file {
+            Some(path) => Some(
+                std::fs::read_to_string(path)
+                    .map_err(|e| {
+                        cred_error("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE could not be read")
+                            .with_source(e)
+                    })?
+                    .trim()
+                    .to_owned(),
+            ),
+            None => self.token.clone(),
+        };
+        let mut req = self.agent.get(&self.uri);
+        if let Some(t) = token {
+            if t.contains(['\r', '\n']) {
+                return Err(cred_error(
+                    "the container authorization token has a line break",
+                ));
+            }
+            req = req.header("authorization", t);
+        }
+        let mut resp = req.call().map_err(|e| {
+            cred_error("the container credentials endpoint could not be reached").with_source(e)
+        })?;
+        let status = resp.status().as_u16();
+        let body = read_small(&mut resp, "container credentials")?;
+        if status != 200 {
+            return Err(cred_error(format!(
+                "the container credentials endpoint answered http {status}"
+            )));
+        }
+        credentials_from_json(&body, "the container credentials endpoint")
+    }
+}
+
+/// EC2 instance metadata (IMDSv2): a session token (PUT), the role name, then the role's
+/// credentials. About 1 s timeouts, so that a machine that is not on EC2 does not wait.
+#[derive(Clone)]
+pub struct ImdsProvider {
+    endpoint: String,
+    agent: ureq::Agent,
+}
+
+impl fmt::Debug for ImdsProvider {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ImdsProvider")
+            .field("endpoint", &self.endpoint)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ImdsProvider {
+    /// From the environment and profile (`AWS_EC2_METADATA_DISABLED`,
+    /// `AWS_EC2_METADATA_SERVICE_ENDPOINT[_MODE]`).
+    ///
+    /// # Errors
+    /// Not configured when disabled; [`ErrorKind::Config`] for an invalid endpoint or mode.
+    pub fn from_env(env: Env<'_>, profiles: &ProfileSet, profile: &str) -> Result<Self, Error> {
+        if env("AWS_EC2_METADATA_DISABLED").is_some_and(|v| v.trim().eq_ignore_ascii_case("true")) {
+            return Err(not_configured("AWS_EC2_METADATA_DISABLED is true"));
+        }
+        let endpoint = config::imds_endpoint(env, profiles.profile(profile), None, None)?;
+        Ok(Self::with_endpoint(endpoint))
+    }
+
+    /// A provider for the IMDS at `endpoint` (e.g. `http://169.254.169.254`).
+    #[must_use]
+    pub fn with_endpoint(endpoint: impl Into<String>) -> Self {
+        Self {
+            endpoint: endpoint.into().trim_end_matches('/').to_owned(),
+            agent: http_agent(Duration::from_secs(1)),
+        }
+    }
+
+    fn get(&self, path: &str, token: &str) -> Result<String, Error> {
+        let mut resp = self
+            .agent
+            .get(&format!("{}{path}", self.endpoint))
+            .header("x-aws-ec2-metadata-token", token)
+            .call()
+            .map_err(|e| {
+                cred_error("the instance metadata service could not be reached").with_source(e)
+            })?;
+        let status = resp.status().as_u16();
+        let body = read_small(&mut resp, "instance metadata")?;
+        if status != 200 {
+            return Err(cred_error(format!(
+                "the instance metadata service answered http {status}"
+            )));
+        }
+        Ok(body)
+    }
+}
+
+impl ProvideCredentials for ImdsProvider {
+    fn provide_credentials(&self) -> Result<Credentials, Error> {
+        let mut resp = self
+            .agent
+            .put(&format!("{}/latest/api/token", self.endpoint))
+            .header("x-aws-ec2-metadata-token-ttl-seconds", "21600")
+            .send_empty()
+            .map_err(|e| {
+                not_configured("the instance metadata service could not be reached").with_source(e)
+            })?;
+        let status = resp.status().as_u16();
+        let token = read_small(&mut resp, "instance metadata token")?;
+        if status != 200 || token.trim().is_empty() {
+            return Err(cred_error(format!(
+                "the instance metadata token request answered http {status}"
+            )));
+        }
+        let token = token.trim();
+        let roles = self.get("/latest/meta-data/iam/security-credentials/", token)?;
+        let role = roles
+            .lines()
+            .map(str::trim)
+            .find(|l| !l.is_empty())
+            .ok_or_else(|| cred_error("the instance has no IAM role"))?;
+        if !role
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+=,.@-_".contains(c))
+        {
+            return Err(cred_error("the instance metadata role name is invalid"));
+        }
+        let doc = self.get(
+            &format!("/latest/meta-data/iam/security-credentials/{role}"),
+            token,
+        )?;
+        if let Some(obj) = json::parse_object(doc.trim()) {
+            if let Some(Value::Str(code)) = obj.get("Code") {
+                if code != "Success" {
+                    return Err(cred_error(format!("instance metadata credentials: {code}")));
+                }
+            }
+        }
+        credentials_from_json(&doc, "the instance metadata service")
+    }
+}
+
+/// Web identity federation: reads a token file (re-read at every refresh) and calls
+/// `AssumeRoleWithWebIdentity` (unsigned).
+#[derive(Clone)]
+pub struct WebIdentityProvider {
+    client: Client,
+    role_arn: String,
+    token_file: String,
+    session_name: Option<String>,
+}
+
+impl fmt::Debug for WebIdentityProvider {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WebIdentityProvider")
+            .field("role_arn", &self.role_arn)
+            .field("token_file", &self.token_file)
+            .finish_non_exhaustive()
+    }
+}
+
+impl WebIdentityProvider {
+    /// A provider assuming `role_arn` with the token in `token_file`, sending with `config`.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Config`] when `config` does not resolve to an endpoint.
+    pub fn new(
+        config: ClientConfig,
+        role_arn: impl Into<String>,
+        token_file: impl Into<String>,
+        session_name: Option<String>,
+    ) -> Result<Self, Error> {
+        Ok(Self {
+            client: Client::anonymous(config)?,
+            role_arn: role_arn.into(),
+            token_file: token_file.into(),
+            session_name,
+        })
+    }
+
+    /// From `AWS_WEB_IDENTITY_TOKEN_FILE`, `AWS_ROLE_ARN`, `AWS_ROLE_SESSION_NAME` (EKS IRSA).
+    ///
+    /// # Errors
+    /// Not configured when the variables are not set.
+    pub fn from_env(env: Env<'_>, config: ClientConfig) -> Result<Self, Error> {
+        let get = |k: &str| env(k).filter(|v| !v.trim().is_empty());
+        let (Some(file), Some(role)) = (get("AWS_WEB_IDENTITY_TOKEN_FILE"), get("AWS_ROLE_ARN"))
+        else {
+            return Err(not_configured(
+                "AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN are not both set",
+            ));
+        };
+        Self::new(config, role, file, get("AWS_ROLE_SESSION_NAME"))
+    }
+}
+
+fn default_session_name(prefix: &str) -> String {
+    let millis = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis());
+    format!("{prefix}-{millis}")
+}
+
+impl ProvideCredentials for WebIdentityProvider {
+    fn provide_credentials(&self) -> Result<Credentials, Error> {
+        let token = std::fs::read_to_string(&self.token_file).map_err(|e| {
+            cred_error("the web identity token file could not be read").with_source(e)
+        })?;
+        let session = self
+            .session_name
+            .clone()
+            .unwrap_or_else(|| default_session_name("tinysts-web-identity"));
+        let req =
+            AssumeRoleWithWebIdentityRequest::new(self.role_arn.clone(), session, token.trim());
+        Ok(self.client.assume_role_with_web_identity(&req)?.credentials)
+    }
+}
+
+/// Assumes a profile's role with the credentials of its source.
+#[derive(Clone)]
+pub struct AssumeRoleProvider {
+    source: Arc<dyn ProvideCredentials>,
+    config: ClientConfig,
+    link: RoleLink,
+    mfa: Option<MfaCallback>,
+}
+
+impl fmt::Debug for AssumeRoleProvider {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AssumeRoleProvider")
+            .field("role", &self.link)
+            .field("source", &self.source)
+            .finish_non_exhaustive()
+    }
+}
+
+impl AssumeRoleProvider {
+    /// Assumes `link` with the credentials of `source`, sending with `config`; `mfa` supplies
+    /// the code when the link has an `mfa_serial`.
+    #[must_use]
+    pub fn new(
+        source: Arc<dyn ProvideCredentials>,
+        config: ClientConfig,
+        link: RoleLink,
+        mfa: Option<MfaCallback>,
+    ) -> Self {
+        Self {
+            source,
+            config,
+            link,
+            mfa,
+        }
+    }
+}
+
+impl ProvideCredentials for AssumeRoleProvider {
+    fn provide_credentials(&self) -> Result<Credentials, Error> {
+        let source = self.source.provide_credentials()?;
+        let client = Client::with_config(self.config.clone(), Arc::new(source))?;
+        let session = self
+            .link
+            .role_session_name
+            .clone()
+            .unwrap_or_else(|| default_session_name("tinysts"));
+        let mut req = AssumeRoleRequest::new(self.link.role_arn.clone(), session);
+        req.external_id.clone_from(&self.link.external_id);
+        req.duration_seconds = self.link.duration_seconds;
+        if let Some(serial) = &self.link.mfa_serial {
+            let Some(mfa) = &self.mfa else {
+                return Err(cred_error(format!(
+                    "profile `{}` needs an MFA code for {serial}, and no MFA callback was given",
+                    self.link.profile
+                )));
+            };
+            req.serial_number = Some(serial.clone());
+            req.token_code = Some(mfa(serial)?);
+        }
+        Ok(client.assume_role(&req)?.credentials)
+    }
+}
+
+/// A profile's credentials: its resolved chain, each role cached and refreshed.
+#[derive(Debug, Clone)]
+pub struct ProfileProvider {
+    inner: Arc<dyn ProvideCredentials>,
+    chain: Chain,
+}
+
+impl ProfileProvider {
+    /// The provider for profile `profile`, sending STS calls with `config`.
+    ///
+    /// # Errors
+    /// Not configured when the profile does not exist; otherwise the chain's resolution errors
+    /// (missing source profile, loops, SSO, which tinysts does not implement).
+    pub fn new(
+        env: Env<'_>,
+        profiles: &ProfileSet,
+        profile: &str,
+        config: &ClientConfig,
+        mfa: Option<&MfaCallback>,
+    ) -> Result<Self, Error> {
+        if profiles.profile(profile).is_none() {
+            return Err(not_configured(format!(
+                "profile `{profile}` is not in the config or credentials file"
+            )));
+        }
+        let chain = resolve_chain(profiles.profiles(), profiles.sso_sessions(), profile)?;
+        let mut current: Arc<dyn ProvideCredentials> = match &chain.base {
+            BaseSource::AccessKey {
+                access_key_id,
+                secret_access_key,
+                session_token,
+                ..
+            } => Arc::new(Credentials::new(
+                access_key_id.clone(),
+                secret_access_key.clone(),
+                session_token.clone(),
+                None,
+            )),
+            BaseSource::NamedSource(name) => match name.as_str() {
+                "Environment" => Arc::new(EnvironmentProvider),
+                "EcsContainer" => Arc::new(CachingProvider::wrap(Arc::new(
+                    ContainerProvider::from_env(env)?,
+                ))),
+                _ => Arc::new(CachingProvider::wrap(Arc::new(ImdsProvider::from_env(
+                    env, profiles, profile,
+                )?))),
+            },
+            BaseSource::WebIdentityToken {
+                role_arn,
+                web_identity_token_file,
+                role_session_name,
+            } => Arc::new(CachingProvider::wrap(Arc::new(WebIdentityProvider::new(
+                config.clone(),
+                role_arn.clone(),
+                web_identity_token_file.clone(),
+                role_session_name.clone(),
+            )?))),
+            BaseSource::CredentialProcess { command } => Arc::new(CachingProvider::wrap(Arc::new(
+                ProcessProvider::new(command.clone()),
+            ))),
+            _ => {
+                return Err(cred_error(format!(
+                    "profile `{profile}` uses IAM Identity Center (SSO), which tinysts does not support"
+                )));
+            }
+        };
+        for link in &chain.roles {
+            let step = AssumeRoleProvider::new(current, config.clone(), link.clone(), mfa.cloned());
+            current = Arc::new(CachingProvider::wrap(Arc::new(step)));
+        }
+        Ok(Self {
+            inner: current,
+            chain,
+        })
+    }
+
+    /// The resolved chain.
+    #[must_use]
+    pub fn chain(&self) -> &Chain {
+        &self.chain
+    }
+}
+
+impl ProvideCredentials for ProfileProvider {
+    fn provide_credentials(&self) -> Result<Credentials, Error> {
+        self.inner.provide_credentials()
+    }
+}
+
+/// A source of the default chain, or why it is not set up.
+type Source = Result<Arc<dyn ProvideCredentials>, String>;
+
+/// The SDKs' default chain: environment, profile, web identity from the environment,
+/// container, IMDS. Sources that are not set up are skipped; the first one that is set up
+/// answers (its error included). When none is, the error lists every source and why.
+#[derive(Debug, Clone)]
+pub struct DefaultChain {
+    sources: Vec<(&'static str, Source)>,
+}
+
+/// Everything `Client::from_env` loads: the files, the profile, the settings.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The parsed config and credentials files.
+    pub profiles: ProfileSet,
+    /// The selected profile (`AWS_PROFILE` or `default`).
+    pub profile: String,
+    /// The client settings from the environment and profile.
+    pub config: ClientConfig,
+}
+
+/// Reads the config and credentials files the environment points to (a missing file is
+/// empty) and the settings of the selected profile.
+///
+/// # Errors
+/// [`ErrorKind::Config`] for a syntax error in a file or an invalid setting (no region, for
+/// instance).
+pub fn load(env: Env<'_>) -> Result<Loaded, Error> {
+    let loc = file_locations(env, Platform::current());
+    let read = |p: &str| std::fs::read_to_string(p).unwrap_or_default();
+    let profiles = ProfileSet::parse(&read(&loc.config), &read(&loc.credentials))?;
+    let config = config::client_config(env, &profiles, &loc.profile)?;
+    Ok(Loaded {
+        profiles,
+        profile: loc.profile,
+        config,
+    })
+}
+
+impl DefaultChain {
+    /// Builds the chain from the environment and the loaded files.
+    #[must_use]
+    pub fn new(env: Env<'_>, loaded: &Loaded, mfa: Option<&MfaCallback>) -> Self {
+        let reason = |e: Error| e.to_string();
+        let env_source: Result<Arc<dyn ProvideCredentials>, String> =
+            if env("AWS_ACCESS_KEY_ID").is_some_and(|v| !v.is_empty()) {
+                Credentials::from_env_with(env)
+                    .map(|c| Arc::new(c) as Arc<dyn ProvideCredentials>)
+                    .map_err(reason)
+            } else {
+                Err("AWS_ACCESS_KEY_ID is not set".to_owned())
+            };
+        let profile = ProfileProvider::new(
+            env,
+            &loaded.profiles,
+            &loaded.profile,
+            &loaded.config,
+            mfa,
+        )
+        .map(|p| Arc::new(p) as Arc<dyn ProvideCredentials>);
+        let web = WebIdentityProvider::from_env(env, loaded.config.clone())
+            .map(|p| Arc::new(CachingProvider::wrap(Arc::new(p))) as Arc<dyn ProvideCredentials>);
+        let container = ContainerProvider::from_env(env)
+            .map(|p| Arc::new(CachingProvider::wrap(Arc::new(p))) as Arc<dyn ProvideCredentials>);
+        let imds = ImdsProvider::from_env(env, &loaded.profiles, &loaded.profile)
+            .map(|p| Arc::new(CachingProvider::wrap(Arc::new(p))) as Arc<dyn ProvideCredentials>);
+        let keep = |r: Result<Arc<dyn ProvideCredentials>, Error>| match r {
+            Ok(p) => Ok(p),
+            Err(e) if is_not_configured(&e) => Err(e.to_string()),
+            // Set up but broken (a profile with a loop, say): that error is the answer.
+            Err(e) => Ok(Arc::new(Broken(e.to_string())) as Arc<dyn ProvideCredentials>),
+        };
+        Self {
+            sources: vec![
+                ("environment", env_source),
+                ("profile", keep(profile)),
+                ("web identity", keep(web)),
+                ("container", keep(container)),
+                ("instance metadata", keep(imds)),
+            ],
+        }
+    }
+}
+
+/// A source that is set up but cannot work; answers with its error.
+#[derive(Debug)]
+struct Broken(String);
+
+impl ProvideCredentials for Broken {
+    fn provide_credentials(&self) -> Result<Credentials, Error> {
+        Err(cred_error(self.0.clone()))
+    }
+}
+
+impl ProvideCredentials for DefaultChain {
+    fn provide_credentials(&self) -> Result<Credentials, Error> {
+        let mut reasons = Vec::new();
+        for (name, source) in &self.sources {
+            match source {
+                Ok(p) => match p.provide_credentials() {
+                    Ok(c) => return Ok(c),
+                    Err(e) if is_not_configured(&e) => reasons.push(format!("{name}: {e}")),
+                    Err(e) => {
+                        return Err(
+                            cred_error(format!("{name} credentials failed: {e}")).with_source(e)
+                        );
+                    }
+                },
+                Err(why) => reasons.push(format!("{name}: {why}")),
+            }
+        }
+        Err(cred_error(format!(
+            "no credentials found ({})",
+            reasons.join("; ")
+        )))
+    }
+}
+
+impl Client {
+    /// A client configured the way the AWS CLI is: settings from the environment and the
+    /// selected profile, credentials from the default chain (cached and refreshed).
+    ///
+    /// # Errors
+    /// [`ErrorKind::Config`] when the settings are invalid or no region is set.
+    pub fn from_env() -> Result<Self, Error> {
+        Self::from_env_with_mfa(None)
+    }
+
+    /// As [`Client::from_env`], with a callback that supplies MFA codes for profiles with
+    /// `mfa_serial`.
+    ///
+    /// # Errors
+    /// As [`Client::from_env`].
+    pub fn from_env_with_mfa(mfa: Option<MfaCallback>) -> Result<Self, Error> {
+        let env = &config::process_env;
+        let loaded = load(env)?;
+        let chain = DefaultChain::new(env, &loaded, mfa.as_ref());
+        Self::with_config(
+            loaded.config,
+            Arc::new(CachingProvider::wrap(Arc::new(chain))),
+        )
+    }
+}

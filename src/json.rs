@@ -1,0 +1,207 @@
+//! A small, strict reader for the flat JSON objects credential sources print
+//! (`credential_process`, the container endpoint, IMDS): top-level string, number, boolean and
+//! null members; nested values are skipped. No panics on any input.
+
+use std::collections::BTreeMap;
+
+/// A top-level JSON member value.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Value {
+    Str(String),
+    Num(f64),
+    Bool(bool),
+    Null,
+    /// An object or array: present, contents not kept.
+    Nested,
+}
+
+struct Parser<'a> {
+    s: &'a [u8],
+    i: usize,
+    depth: usize,
+}
+
+const MAX_DEPTH: usize = 32;
+
+impl Parser<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.s.get(self.i).copied()
+    }
+
+    fn ws(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.i += 1;
+        }
+    }
+
+    fn eat(&mut self, b: u8) -> Option<()> {
+        self.ws();
+        (self.peek()? == b).then(|| self.i += 1)
+    }
+
+    fn string(&mut self) -> Option<String> {
+        self.eat(b'"')?;
+        let mut out = String::new();
+        loop {
+            let b = self.peek()?;
+            self.i += 1;
+            match b {
+                b'"' => return Some(out),
+                b'\\' => {
+                    let e = self.peek()?;
+                    self.i += 1;
+                    match e {
+                        b'"' => out.push('"'),
+                        b'\\' => out.push('\\'),
+                        b'/' => out.push('/'),
+                        b'b' => out.push('\u{8}'),
+                        b'f' => out.push('\u{c}'),
+                        b'n' => out.push('\n'),
+                        b'r' => out.push('\r'),
+                        b't' => out.push('\t'),
+                        b'u' => {
+                            let hex = std::str::from_utf8(self.s.get(self.i..self.i + 4)?).ok()?;
+                            let code = u32::from_str_radix(hex, 16).ok()?;
+                            self.i += 4;
+                            out.push(char::from_u32(code).unwrap_or('\u{fffd}'));
+                        }
+                        _ => return None,
+                    }
+                }
+                0..=0x1f => return None,
+                _ => {
+                    // Copy the whole UTF-8 sequence starting at this byte.
+                    let start = self.i - 1;
+                    let mut end = self.i;
+                    while self.s.get(end).is_some_and(|c| (c & 0xC0) == 0x80) {
+                        end += 1;
+                    }
+                    out.push_str(std::str::from_utf8(self.s.get(start..end)?).ok()?);
+                    self.i = end;
+                }
+            }
+        }
+    }
+
+    fn value(&mut self) -> Option<Value> {
+        self.ws();
+        match self.peek()? {
+            b'"' => self.string().map(Value::Str),
+            b'{' | b'[' => {
+                self.skip_nested()?;
+                Some(Value::Nested)
+            }
+            b't' => self.word("true").map(|()| Value::Bool(true)),
+            b'f' => self.word("false").map(|()| Value::Bool(false)),
+            b'n' => self.word("null").map(|()| Value::Null),
+            _ => {
+                let start = self.i;
+                while matches!(
+                    self.peek(),
+                    Some(b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9')
+                ) {
+                    self.i += 1;
+                }
+                let text = std::str::from_utf8(self.s.get(start..self.i)?).ok()?;
+                text.parse().ok().map(Value::Num)
+            }
+        }
+    }
+
+    fn word(&mut self, w: &str) -> Option<()> {
+        let end = self.i + w.len();
+        (self.s.get(self.i..end)? == w.as_bytes()).then(|| self.i = end)
+    }
+
+    fn skip_nested(&mut self) -> Option<()> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return None;
+        }
+        let close = if self.peek()? == b'{' { b'}' } else { b']' };
+        self.i += 1;
+        self.ws();
+        if self.peek()? == close {
+            self.i += 1;
+            self.depth -= 1;
+            return Some(());
+        }
+        loop {
+            if close == b'}' {
+                self.string()?;
+                self.eat(b':')?;
+            }
+            self.value()?;
+            self.ws();
+            match self.peek()? {
+                b',' => self.i += 1,
+                c if c == close => {
+                    self.i += 1;
+                    self.depth -= 1;
+                    return Some(());
+                }
+                _ => return None,
+            }
+        }
+    }
+}
+
+/// Parses a JSON object's top-level members; `None` when `text` is not one JSON object.
+pub(crate) fn parse_object(text: &str) -> Option<BTreeMap<String, Value>> {
+    let mut p = Parser {
+        s: text.as_bytes(),
+        i: 0,
+        depth: 0,
+    };
+    p.eat(b'{')?;
+    let mut out = BTreeMap::new();
+    p.ws();
+    if p.peek()? == b'}' {
+        p.i += 1;
+    } else {
+        loop {
+            let k = p.string()?;
+            p.eat(b':')?;
+            let v = p.value()?;
+            out.insert(k, v);
+            p.ws();
+            match p.peek()? {
+                b',' => p.i += 1,
+                b'}' => {
+                    p.i += 1;
+                    break;
+                }
+                _ => return None,
+            }
+        }
+    }
+    p.ws();
+    (p.i == p.s.len()).then_some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flat_objects() {
+        let o = parse_object(r#" {"Version": 1, "AccessKeyId":"A\u0042", "Nested": {"x": [1, {"y": null}]}, "T": true} "#)
+            .expect("object");
+        assert_eq!(o.get("Version"), Some(&Value::Num(1.0)));
+        assert_eq!(o.get("AccessKeyId"), Some(&Value::Str("AB".into())));
+        assert_eq!(o.get("Nested"), Some(&Value::Nested));
+        for bad in [
+            "",
+            "{",
+            "[1]",
+            "{\"a\":}",
+            "{\"a\":1,}",
+            "{\"a\":1} x",
+            "{\"a\":\"\u{1}\"}",
+        ] {
+            assert!(parse_object(bad).is_none(), "{bad:?}");
+        }
+        let deep = format!("{{\"a\":{}{}}}", "[".repeat(100), "]".repeat(100));
+        assert!(parse_object(&deep).is_none());
+    }
+}
