@@ -719,6 +719,8 @@ impl Client {
     ///
     /// # Errors
     /// As [`Client::from_env`].
+    // Takes the callback by value: callers hand over a fresh `Arc`.
+    #[allow(clippy::needless_pass_by_value)]
     pub fn from_env_with_mfa(mfa: Option<MfaCallback>) -> Result<Self, Error> {
         let env = &config::process_env;
         let loaded = load(env)?;
