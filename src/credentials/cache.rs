@@ -145,7 +145,7 @@ impl ProvideCredentials for CachingProvider {
                         }
                         _ => Err(Error::other(
                             ErrorKind::Credentials,
-                            "refreshing credentials failed",
+                            format!("refreshing credentials failed: {e}"),
                         )
                         .with_source(e)),
                     }

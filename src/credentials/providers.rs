@@ -638,14 +638,9 @@ impl DefaultChain {
             } else {
                 Err("AWS_ACCESS_KEY_ID is not set".to_owned())
             };
-        let profile = ProfileProvider::new(
-            env,
-            &loaded.profiles,
-            &loaded.profile,
-            &loaded.config,
-            mfa,
-        )
-        .map(|p| Arc::new(p) as Arc<dyn ProvideCredentials>);
+        let profile =
+            ProfileProvider::new(env, &loaded.profiles, &loaded.profile, &loaded.config, mfa)
+                .map(|p| Arc::new(p) as Arc<dyn ProvideCredentials>);
         let web = WebIdentityProvider::from_env(env, loaded.config.clone())
             .map(|p| Arc::new(CachingProvider::wrap(Arc::new(p))) as Arc<dyn ProvideCredentials>);
         let container = ContainerProvider::from_env(env)

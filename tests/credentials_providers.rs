@@ -1,0 +1,391 @@
+//! Credential providers against loopback servers on 127.0.0.1 standing in for IMDS, the
+//! container endpoint and STS; `credential_process` with real shell commands; the default
+//! chain's error listing every source.
+// Test code: a failed expectation panics.
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::doc_markdown
+)]
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::thread;
+
+use tinysts::config::client_config;
+use tinysts::credentials::profile::ProfileSet;
+use tinysts::credentials::{
+    ContainerProvider, DefaultChain, ImdsProvider, Loaded, MfaCallback, ProcessProvider,
+    ProfileProvider, ProvideCredentials, WebIdentityProvider,
+};
+use tinysts::{ErrorKind, client::ClientConfig};
+
+#[derive(Debug, Clone)]
+struct Seen {
+    method: String,
+    path: String,
+    headers: BTreeMap<String, String>,
+    body: String,
+}
+
+type Handler = dyn Fn(&Seen) -> (u16, String) + Send + Sync;
+
+/// A loopback HTTP server: every request is recorded and answered by `handler`.
+fn server(handler: Arc<Handler>) -> (String, Arc<Mutex<Vec<Seen>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let log = Arc::clone(&seen);
+    thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(stream) = stream else { return };
+            let (handler, log) = (Arc::clone(&handler), Arc::clone(&log));
+            thread::spawn(move || {
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut out = stream;
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                        return;
+                    }
+                    let mut parts = line.split_whitespace();
+                    let method = parts.next().unwrap_or_default().to_owned();
+                    let path = parts.next().unwrap_or_default().to_owned();
+                    let mut headers = BTreeMap::new();
+                    loop {
+                        let mut h = String::new();
+                        reader.read_line(&mut h).unwrap();
+                        let h = h.trim_end();
+                        if h.is_empty() {
+                            break;
+                        }
+                        let (n, v) = h.split_once(':').unwrap();
+                        headers.insert(n.to_ascii_lowercase(), v.trim().to_owned());
+                    }
+                    let len = headers
+                        .get("content-length")
+                        .map_or(0, |v| v.parse().unwrap());
+                    let mut body = vec![0; len];
+                    reader.read_exact(&mut body).unwrap();
+                    let seen = Seen {
+                        method,
+                        path,
+                        headers,
+                        body: String::from_utf8(body).unwrap(),
+                    };
+                    let (status, text) = handler(&seen);
+                    log.lock().unwrap().push(seen);
+                    let resp = format!(
+                        "HTTP/1.1 {status} X\r\ncontent-length: {}\r\n\r\n{text}",
+                        text.len()
+                    );
+                    if out.write_all(resp.as_bytes()).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    (url, seen)
+}
+
+const CREDS_JSON: &str = r#"{"Code":"Success","Type":"AWS-HMAC","AccessKeyId":"ASIAIMDSEXAMPLE00001","SecretAccessKey":"imds/secret","Token":"imds-token-value","Expiration":"2031-01-01T00:00:00Z"}"#;
+
+fn fixture(name: &str) -> String {
+    std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/data/responses")
+            .join(name),
+    )
+    .unwrap()
+}
+
+#[test]
+fn imds_v2_token_role_credentials() {
+    let (url, seen) = server(Arc::new(|r: &Seen| {
+        match (r.method.as_str(), r.path.as_str()) {
+            ("PUT", "/latest/api/token") => (200, "session-token-123".into()),
+            (_, "/latest/meta-data/iam/security-credentials/")
+                if r.headers
+                    .get("x-aws-ec2-metadata-token")
+                    .map(String::as_str)
+                    == Some("session-token-123") =>
+            {
+                (200, "my-role\n".into())
+            }
+            (_, "/latest/meta-data/iam/security-credentials/my-role") => (200, CREDS_JSON.into()),
+            _ => (401, String::new()),
+        }
+    }));
+    let c = ImdsProvider::with_endpoint(url)
+        .provide_credentials()
+        .unwrap();
+    assert_eq!(c.access_key_id(), "ASIAIMDSEXAMPLE00001");
+    assert_eq!(c.session_token(), Some("imds-token-value"));
+    assert!(c.expiration().is_some());
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen.len(), 3);
+    assert_eq!(
+        seen[0]
+            .headers
+            .get("x-aws-ec2-metadata-token-ttl-seconds")
+            .map(String::as_str),
+        Some("21600")
+    );
+    assert!(
+        seen[1..]
+            .iter()
+            .all(|r| r.headers.contains_key("x-aws-ec2-metadata-token"))
+    );
+}
+
+#[test]
+fn imds_disabled_by_environment() {
+    let env = |k: &str| (k == "AWS_EC2_METADATA_DISABLED").then(|| "true".to_owned());
+    let e = ImdsProvider::from_env(&env, &ProfileSet::default(), "default").unwrap_err();
+    assert!(e.to_string().contains("AWS_EC2_METADATA_DISABLED"));
+}
+
+#[test]
+fn container_credentials_with_token_file() {
+    let (url, seen) = server(Arc::new(|r: &Seen| {
+        if r.headers.get("authorization").map(String::as_str) == Some("Bearer pod-token") {
+            (200, CREDS_JSON.into())
+        } else {
+            (403, "{}".into())
+        }
+    }));
+    let dir = std::env::temp_dir().join(format!("tinysts-container-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let token_file = dir.join("token");
+    std::fs::write(&token_file, "Bearer pod-token\n").unwrap();
+    let env: BTreeMap<&str, String> = [
+        (
+            "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+            format!("{url}/v1/credentials"),
+        ),
+        (
+            "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+            token_file.display().to_string(),
+        ),
+    ]
+    .into();
+    let p = ContainerProvider::from_env(&|k| env.get(k).cloned()).unwrap();
+    let c = p.provide_credentials().unwrap();
+    assert_eq!(c.secret_access_key(), "imds/secret");
+    assert_eq!(seen.lock().unwrap()[0].path, "/v1/credentials");
+    // A full URI over plain http to another host is refused.
+    let bad = |k: &str| {
+        (k == "AWS_CONTAINER_CREDENTIALS_FULL_URI").then(|| "http://198.51.100.7/creds".to_owned())
+    };
+    assert!(ContainerProvider::from_env(&bad).is_err());
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn credential_process_success_and_failure() {
+    let ok = ProcessProvider::new(
+        r#"echo '{"Version": 1, "AccessKeyId": "AKIDPROCESS", "SecretAccessKey": "process-secret", "SessionToken": "process-token", "Expiration": "2031-01-01T00:00:00Z"}'"#,
+    );
+    let c = ok.provide_credentials().unwrap();
+    assert_eq!(c.access_key_id(), "AKIDPROCESS");
+    assert_eq!(c.session_token(), Some("process-token"));
+    assert!(c.expiration().is_some());
+
+    let failing = ProcessProvider::new(
+        "echo '{\"SecretAccessKey\": \"leaked-secret\"}'; echo 'no sso session' >&2; exit 3",
+    );
+    let e = failing.provide_credentials().unwrap_err();
+    let text = e.to_string();
+    assert!(text.contains("exit code 3"), "{text}");
+    assert!(text.contains("no sso session"), "{text}");
+    assert!(!text.contains("leaked-secret"), "{text}");
+    assert!(!format!("{failing:?}").contains("leaked-secret"));
+
+    let wrong_version = ProcessProvider::new(
+        r#"echo '{"Version": 2, "AccessKeyId": "A", "SecretAccessKey": "B"}'"#,
+    );
+    assert!(
+        wrong_version
+            .provide_credentials()
+            .unwrap_err()
+            .to_string()
+            .contains("Version")
+    );
+}
+
+/// The fixture with credentials that expire far in the future, so that caching shows.
+fn far_future(xml: &str) -> String {
+    let start = xml.find("<Expiration>").unwrap() + "<Expiration>".len();
+    let end = xml.find("</Expiration>").unwrap();
+    format!("{}2099-01-01T00:00:00Z{}", &xml[..start], &xml[end..])
+}
+
+fn sts_server() -> (String, Arc<Mutex<Vec<Seen>>>) {
+    let assume_role = far_future(&fixture("assume_role.xml"));
+    let web = fixture("assume_role_with_web_identity.xml");
+    server(Arc::new(move |r: &Seen| {
+        if r.body.starts_with("Action=AssumeRoleWithWebIdentity&") {
+            (200, web.clone())
+        } else if r.body.starts_with("Action=AssumeRole&") {
+            (200, assume_role.clone())
+        } else {
+            (
+                400,
+                "<ErrorResponse><Error><Code>InvalidAction</Code></Error></ErrorResponse>".into(),
+            )
+        }
+    }))
+}
+
+#[test]
+fn profile_role_chain_with_mfa_duration_and_external_id() {
+    let (url, seen) = sts_server();
+    let config_file = format!(
+        "[profile dev]\nrole_arn = arn:aws:iam::123456789012:role/dev\nsource_profile = base\nmfa_serial = arn:aws:iam::123456789012:mfa/me\nduration_seconds = 1800\nexternal_id = ext-42\nrole_session_name = me-at-laptop\nregion = eu-west-1\nendpoint_url = {url}\n"
+    );
+    let creds_file =
+        "[base]\naws_access_key_id = AKIDBASEEXAMPLE00001\naws_secret_access_key = base-secret\n";
+    let profiles = ProfileSet::parse(&config_file, creds_file).unwrap();
+    let env = |_: &str| None;
+    let config = client_config(&env, &profiles, "dev").unwrap();
+    assert_eq!(config.endpoint_url.as_deref(), Some(url.as_str()));
+
+    // Without a callback the MFA code cannot be had: a clear error.
+    let p = ProfileProvider::new(&env, &profiles, "dev", &config, None).unwrap();
+    let e = p.provide_credentials().unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Credentials);
+    assert!(e.to_string().contains("MFA"), "{e}");
+
+    let asked = Arc::new(Mutex::new(Vec::new()));
+    let log = Arc::clone(&asked);
+    let mfa: MfaCallback = Arc::new(move |serial: &str| {
+        log.lock().unwrap().push(serial.to_owned());
+        Ok("123456".to_owned())
+    });
+    let p = ProfileProvider::new(&env, &profiles, "dev", &config, Some(&mfa)).unwrap();
+    let c = p.provide_credentials().unwrap();
+    assert!(c.access_key_id().starts_with("ASIA"));
+    // Cached: a second call makes no STS call and asks for no code.
+    p.provide_credentials().unwrap();
+    assert_eq!(
+        asked.lock().unwrap().as_slice(),
+        ["arn:aws:iam::123456789012:mfa/me"]
+    );
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen.len(), 1);
+    let body = &seen[0].body;
+    for part in [
+        "RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fdev",
+        "RoleSessionName=me-at-laptop",
+        "DurationSeconds=1800",
+        "ExternalId=ext-42",
+        "SerialNumber=arn%3Aaws%3Aiam%3A%3A123456789012%3Amfa%2Fme",
+        "TokenCode=123456",
+    ] {
+        assert!(body.contains(part), "{part} not in {body}");
+    }
+    assert!(seen[0].headers["authorization"].contains("Credential=AKIDBASEEXAMPLE00001/"));
+    assert!(seen[0].headers["authorization"].contains("/eu-west-1/sts/aws4_request"));
+}
+
+#[test]
+fn web_identity_token_is_reread_at_each_refresh() {
+    let (url, seen) = sts_server();
+    let dir = std::env::temp_dir().join(format!("tinysts-web-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("token.jwt");
+    std::fs::write(&file, "token-one").unwrap();
+    let mut config = ClientConfig::new("us-east-1");
+    config.endpoint_url = Some(url);
+    let env: BTreeMap<&str, String> = [
+        ("AWS_WEB_IDENTITY_TOKEN_FILE", file.display().to_string()),
+        (
+            "AWS_ROLE_ARN",
+            "arn:aws:iam::123456789012:role/irsa".to_owned(),
+        ),
+        ("AWS_ROLE_SESSION_NAME", "pod-a".to_owned()),
+    ]
+    .into();
+    let p = WebIdentityProvider::from_env(&|k| env.get(k).cloned(), config).unwrap();
+    p.provide_credentials().unwrap();
+    std::fs::write(&file, "token-two").unwrap();
+    p.provide_credentials().unwrap();
+    let seen = seen.lock().unwrap();
+    assert!(seen[0].body.contains("WebIdentityToken=token-one"));
+    assert!(seen[1].body.contains("WebIdentityToken=token-two"));
+    assert!(
+        seen.iter()
+            .all(|r| !r.headers.contains_key("authorization"))
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn default_chain_lists_every_source_when_nothing_is_found() {
+    let env = |k: &str| (k == "AWS_EC2_METADATA_DISABLED").then(|| "true".to_owned());
+    let loaded = Loaded {
+        profiles: ProfileSet::default(),
+        profile: "default".to_owned(),
+        config: ClientConfig::new("us-east-1"),
+    };
+    let chain = DefaultChain::new(&env, &loaded, None);
+    let e = chain.provide_credentials().unwrap_err();
+    let text = e.to_string();
+    for source in [
+        "environment:",
+        "profile:",
+        "web identity:",
+        "container:",
+        "instance metadata:",
+    ] {
+        assert!(text.contains(source), "{source} missing from {text}");
+    }
+    assert_eq!(e.kind(), ErrorKind::Credentials);
+}
+
+#[test]
+fn default_chain_prefers_environment_then_profile() {
+    let env: BTreeMap<&str, String> = [
+        ("AWS_ACCESS_KEY_ID", "AKIDFROMENV000000001".to_owned()),
+        ("AWS_SECRET_ACCESS_KEY", "env-secret".to_owned()),
+        ("AWS_EC2_METADATA_DISABLED", "true".to_owned()),
+    ]
+    .into();
+    let profiles = ProfileSet::parse(
+        "",
+        "[default]\naws_access_key_id = AKIDFROMFILE00000001\naws_secret_access_key = s\n",
+    )
+    .unwrap();
+    let loaded = Loaded {
+        profiles,
+        profile: "default".to_owned(),
+        config: ClientConfig::new("us-east-1"),
+    };
+    let get = |k: &str| env.get(k).cloned();
+    let c = DefaultChain::new(&get, &loaded, None)
+        .provide_credentials()
+        .unwrap();
+    assert_eq!(c.access_key_id(), "AKIDFROMENV000000001");
+    let no_env = |k: &str| (k == "AWS_EC2_METADATA_DISABLED").then(|| "true".to_owned());
+    let c = DefaultChain::new(&no_env, &loaded, None)
+        .provide_credentials()
+        .unwrap();
+    assert_eq!(c.access_key_id(), "AKIDFROMFILE00000001");
+    // A profile that is set up but broken is the answer, not skipped.
+    let looped = ProfileSet::parse("[profile a]\nrole_arn = arn:aws:iam::1:role/a\nsource_profile = b\n[profile b]\nrole_arn = arn:aws:iam::1:role/b\nsource_profile = a\n", "").unwrap();
+    let loaded = Loaded {
+        profiles: looped,
+        profile: "a".to_owned(),
+        config: ClientConfig::new("us-east-1"),
+    };
+    let e = DefaultChain::new(&no_env, &loaded, None)
+        .provide_credentials()
+        .unwrap_err();
+    assert!(e.to_string().contains("infinite loop"), "{e}");
+}
