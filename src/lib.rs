@@ -35,11 +35,14 @@
     )
 )]
 
+mod base64;
 pub mod client;
 pub mod credentials;
 pub mod endpoint;
 pub mod error;
+pub mod export;
 pub mod operations;
+pub mod presign;
 pub mod query;
 pub mod sigv4;
 mod xml;
