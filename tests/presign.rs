@@ -1,7 +1,12 @@
 //! EKS tokens and Vault login data: decoded and checked against botocore's presigned URLs
 //! (tests/data/sigv4/sts-botocore/get-presign-*-k8s) and by recomputing every signature with an
 //! independent `SigV4` verifier written here from the spec (hmac + sha2 only).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::format_push_string
+)]
 
 use std::fs;
 use std::path::{Path, PathBuf};
