@@ -209,6 +209,14 @@ impl ServiceError {
         }
     }
 
+    /// Parses an `<ErrorResponse>` body (with or without namespace, `<Error>` or
+    /// `<Errors><Error>`) received with HTTP `status`; `None` when the body is not one.
+    #[must_use]
+    pub fn from_xml(body: &str, status: u16) -> Option<Self> {
+        let doc = crate::xml::parse(body).ok()?;
+        crate::xml::service_error_from_doc(&doc, status)
+    }
+
     /// The error code, matchable for the known STS codes.
     #[must_use]
     pub fn code(&self) -> &ErrorCode {

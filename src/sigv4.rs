@@ -603,7 +603,11 @@ fn write_folded(sink: &mut impl Sink, value: &str) {
     let v = v.get(start..end).unwrap_or_default();
     // Most values (a session token, a host) have no whitespace at all: one branch-free scan,
     // then one write.
-    if !v.iter().fold(false, |acc, &b| acc | is_ws(b)) {
+    // `|` rather than `||` on purpose: a branch-free fold vectorizes; every ASCII whitespace
+    // byte is <= b' ', so a false positive only takes the slow path.
+    #[allow(clippy::needless_bitwise_bool)]
+    let has_space = v.iter().fold(false, |acc, &b| acc | (b <= b' '));
+    if !has_space {
         sink.put(v);
         return;
     }
@@ -781,6 +785,13 @@ impl<'a> Prepared<'a> {
     }
 
     fn write_canonical(&self, sink: &mut impl Sink) {
+        self.write_canonical_with(sink, None);
+    }
+
+    /// Writes the canonical request; `signed_headers` is the signed-headers list when the
+    /// caller has it already (the `Authorization` header is built first), so it is not
+    /// computed twice.
+    fn write_canonical_with(&self, sink: &mut impl Sink, signed_headers: Option<&str>) {
         sink.put(self.method.as_bytes());
         sink.put(b"\n");
         write_canonical_path(sink, self.path, self.normalize);
@@ -808,7 +819,10 @@ impl<'a> Prepared<'a> {
             sink.put(b"\n");
         }
         sink.put(b"\n");
-        self.write_signed_headers(sink);
+        match signed_headers {
+            Some(list) => sink.put_str(list),
+            None => self.write_signed_headers(sink),
+        }
         sink.put(b"\n");
         sink.put(&self.payload_hash);
     }
@@ -836,14 +850,14 @@ impl<'a> Prepared<'a> {
         sink.put_str("/aws4_request");
     }
 
-    fn canonical_hash(&self) -> [u8; 64] {
+    fn canonical_hash(&self, signed_headers: Option<&str>) -> [u8; 64] {
         let mut hasher = Sha256::new();
-        self.write_canonical(&mut Buffered::new(&mut hasher));
+        self.write_canonical_with(&mut Buffered::new(&mut hasher), signed_headers);
         hex32(&hasher.finalize())
     }
 
     fn write_string_to_sign(&self, sink: &mut impl Sink) {
-        self.write_string_to_sign_with(sink, &self.canonical_hash());
+        self.write_string_to_sign_with(sink, &self.canonical_hash(None));
     }
 
     fn write_string_to_sign_with(&self, sink: &mut impl Sink, canonical_hash: &[u8; 64]) {
@@ -856,8 +870,8 @@ impl<'a> Prepared<'a> {
         sink.put(canonical_hash);
     }
 
-    fn signature(&self, mut key: HmacSha256) -> [u8; 64] {
-        let hash = self.canonical_hash();
+    fn signature(&self, mut key: HmacSha256, signed_headers: Option<&str>) -> [u8; 64] {
+        let hash = self.canonical_hash(signed_headers);
         self.write_string_to_sign_with(&mut Buffered::new(&mut key), &hash);
         hex32(&key.finalize().into_bytes())
     }
@@ -1030,16 +1044,16 @@ fn sign_with<'a>(
     let with_sha = prepared.with_sha;
     let mut date = [0u8; 8];
     date.copy_from_slice(prepared.amz_date.get(..8).unwrap_or(b"19700101"));
-    let signature = prepared.signature(key(date));
-
-    let mut authorization = String::with_capacity(200);
+    let mut authorization = String::with_capacity(256);
     authorization.push_str(ALGORITHM);
     authorization.push_str(" Credential=");
     authorization.push_str(prepared.access_key_id);
     authorization.push('/');
     prepared.write_scope(&mut authorization);
     authorization.push_str(", SignedHeaders=");
+    let list_start = authorization.len();
     prepared.write_signed_headers(&mut authorization);
+    let signature = prepared.signature(key(date), authorization.get(list_start..));
     authorization.push_str(", Signature=");
     let signature_start = authorization.len();
     authorization.push_str(as_str(&signature));
@@ -1069,7 +1083,7 @@ fn presign_with(
     let prepared = Prepared::new(req, params, Mode::Query { expires_in })?;
     let mut date = [0u8; 8];
     date.copy_from_slice(prepared.amz_date.get(..8).unwrap_or(b"19700101"));
-    let signature = prepared.signature(key(date));
+    let signature = prepared.signature(key(date), None);
     let (path, raw_query) = match req.uri.split_once('?') {
         Some((p, q)) => (p, q),
         None => (req.uri, ""),

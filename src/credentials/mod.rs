@@ -4,6 +4,10 @@
 use std::fmt;
 use std::time::SystemTime;
 
+mod cache;
+
+pub use cache::{CachingProvider, DEFAULT_ADVISORY, DEFAULT_MANDATORY};
+
 use crate::Error;
 
 /// AWS credentials: an access key id, a secret access key, and for temporary credentials a
