@@ -497,6 +497,10 @@ fn agent(config: &ClientConfig) -> ureq::Agent {
         .timeout_connect(Some(config.connect_timeout))
         .timeout_global(Some(config.timeout))
         .user_agent(USER_AGENT)
+        // One client usually talks to one STS host from many threads: keep enough idle
+        // connections for them to be reused rather than reopened.
+        .max_idle_connections(32)
+        .max_idle_connections_per_host(16)
         .build();
     ureq::Agent::new_with_config(cfg)
 }

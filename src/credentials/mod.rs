@@ -5,6 +5,7 @@ use std::fmt;
 use std::time::SystemTime;
 
 mod cache;
+pub mod profile;
 
 pub use cache::{CachingProvider, DEFAULT_ADVISORY, DEFAULT_MANDATORY};
 
