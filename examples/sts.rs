@@ -32,6 +32,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use tinysts::client::{Client, ClientConfig};
+use tinysts::credentials::profile;
 use tinysts::endpoint::{EndpointParams, resolve};
 use tinysts::{
     AssumeRoleRequest, AssumeRoleWithSamlRequest, AssumeRoleWithWebIdentityRequest,
@@ -477,52 +478,17 @@ fn env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.is_empty())
 }
 
-fn home_file(var: &str, rel: &str) -> Option<std::path::PathBuf> {
-    if let Some(p) = env(var) {
-        return Some(p.into());
-    }
-    env("HOME").map(|h| std::path::Path::new(&h).join(rel))
-}
-
-/// The `[section]` of an INI file as key -> value (a missing file is an empty map).
-fn ini_section(path: Option<std::path::PathBuf>, section: &str) -> BTreeMap<String, String> {
-    let mut out = BTreeMap::new();
-    let Some(text) = path.and_then(|p| std::fs::read_to_string(p).ok()) else {
-        return out;
-    };
-    let mut inside = false;
-    for line in text.lines() {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') || line.starts_with(';') {
-            continue;
-        }
-        if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
-            inside = name.trim() == section;
-            continue;
-        }
-        if inside {
-            if let Some((k, v)) = line.split_once('=') {
-                out.insert(k.trim().to_owned(), v.trim().to_owned());
-            }
-        }
-    }
-    out
-}
-
-/// A profile's settings: `~/.aws/credentials` `[name]` over `~/.aws/config` `[profile name]`
-/// (`[default]` for the default profile).
+/// A profile's settings from the shared files (`AWS_CONFIG_FILE`, `AWS_SHARED_CREDENTIALS_FILE`,
+/// else `~/.aws/`), parsed by `tinysts::credentials::profile`; empty when absent or unreadable.
 fn profile_settings(name: &str) -> BTreeMap<String, String> {
-    let config_section = if name == "default" {
-        "default".to_owned()
-    } else {
-        format!("profile {name}")
-    };
-    let mut settings = ini_section(home_file("AWS_CONFIG_FILE", ".aws/config"), &config_section);
-    settings.extend(ini_section(
-        home_file("AWS_SHARED_CREDENTIALS_FILE", ".aws/credentials"),
-        name,
-    ));
-    settings
+    let getenv = |k: &str| std::env::var(k).ok();
+    let at = profile::file_locations(&getenv, profile::Platform::current());
+    let config = std::fs::read_to_string(&at.config).unwrap_or_default();
+    let credentials = std::fs::read_to_string(&at.credentials).unwrap_or_default();
+    profile::ProfileSet::parse(&config, &credentials)
+        .ok()
+        .and_then(|set| set.profile(name).cloned())
+        .unwrap_or_default()
 }
 
 struct Context {
