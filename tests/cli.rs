@@ -387,6 +387,46 @@ fn cli_matches_aws_cli_against_moto() {
         String::from_utf8_lossy(&real.stdout)
     );
 
+    // A profile that assumes a role with MFA: the code is asked for on the terminal.
+    std::fs::write(
+        home.join("credentials"),
+        format!("[base]\naws_access_key_id = {akid}\naws_secret_access_key = {secret}\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        home.join("config"),
+        format!(
+            "[profile mfa]\nrole_arn = {role_arn}\nsource_profile = base\nmfa_serial = arn:aws:iam::{ACCOUNT}:mfa/cli\n"
+        ),
+    )
+    .unwrap();
+    let mut child = command(&sts, &home, "", "")
+        .args([
+            "get-caller-identity",
+            "--profile",
+            "mfa",
+            "--endpoint-url",
+            &url,
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), b"123456\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    let who = json_ok(&out, "get-caller-identity --profile mfa");
+    assert!(
+        who["Arn"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("arn:aws:sts::{ACCOUNT}:assumed-role/demo/")),
+        "{who}"
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("MFA code"));
+    std::fs::remove_file(home.join("credentials")).unwrap();
+    println!("cli profile with role_arn + mfa_serial: code read from the terminal");
+
     // credential_process: the AWS CLI runs `sts export-credentials --format process`.
     std::fs::write(
         home.join("config"),
