@@ -37,6 +37,7 @@
 
 mod base64;
 pub mod client;
+pub mod config;
 pub mod credentials;
 pub mod endpoint;
 pub mod error;

@@ -11,6 +11,7 @@
 )]
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
@@ -216,5 +217,162 @@ fn assume_role_suite() {
         eprintln!("{f}");
     }
     assert!(!cases.is_empty());
+    assert!(failures.is_empty());
+}
+
+fn env_of(v: &Value) -> BTreeMap<String, String> {
+    v.as_object()
+        .map(|o| {
+            o.iter()
+                .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn configured_endpoint_url_suite() {
+    use tinysts::config::configured_endpoint;
+    let path = std::env::var_os("TINYSTS_ENDPOINT_URL_SUITE")
+        .map_or_else(|| data("botocore/profile-tests.json"), PathBuf::from);
+    let doc = load(&path);
+    let mut total = 0;
+    let mut failures = Vec::new();
+    for suite in doc["testSuites"].as_array().unwrap() {
+        for t in suite["endpointUrlTests"].as_array().unwrap() {
+            total += 1;
+            let profile_name = t["profile"].as_str().unwrap();
+            let profile = &suite["profiles"][profile_name];
+            // The config file botocore's harness writes for this test.
+            let mut config = format!("[profile {profile_name}]\n");
+            for (k, v) in profile.as_object().unwrap() {
+                writeln!(config, "{k}={}", v.as_str().unwrap()).unwrap();
+            }
+            if let Some(section) = profile["services"].as_str() {
+                writeln!(config, "[services {section}]").unwrap();
+                for (svc, settings) in suite["services"][section].as_object().unwrap() {
+                    writeln!(config, "{svc} =").unwrap();
+                    for (k, v) in settings.as_object().unwrap() {
+                        writeln!(config, "  {k}={}", v.as_str().unwrap()).unwrap();
+                    }
+                }
+            }
+            let profiles = ProfileSet::parse(&config, "").expect("config");
+            let env = env_of(&suite["environments"][t["environment"].as_str().unwrap()]);
+            let client = &suite["client_configs"][t["client_config"].as_str().unwrap()];
+            let service_id = match t["service"].as_str().unwrap() {
+                "dynamodb" => "DynamoDB",
+                other => other,
+            };
+            let got = configured_endpoint(
+                service_id,
+                &|k| env.get(k).cloned(),
+                &profiles,
+                profile_name,
+                client["endpoint_url"].as_str(),
+                client["ignore_configured_endpoint_urls"]
+                    .as_bool()
+                    .unwrap_or(false),
+            );
+            let want = t["output"]["endpointUrl"].as_str().unwrap();
+            // An amazonaws.com answer means no configured URL applies: the rules decide.
+            let want = (!want.ends_with(".amazonaws.com")).then_some(want);
+            if got.as_deref() != want {
+                failures.push(format!("{}: got {got:?}, want {want:?}", t["name"]));
+            }
+        }
+    }
+    println!(
+        "endpoint-url suite: {total} cases, {} failed",
+        failures.len()
+    );
+    for f in &failures {
+        eprintln!("{f}");
+    }
+    assert!(total > 0);
+    assert!(failures.is_empty());
+}
+
+#[test]
+fn imds_endpoint_suite() {
+    use tinysts::config::{ImdsMode, imds_endpoint};
+    let suite = load(&data("smithy-rs/imds-endpoint-tests.json"));
+    let tests = suite["tests"].as_array().unwrap();
+    let mut failures = Vec::new();
+    for t in tests {
+        let env = env_of(&t["env"]);
+        let fs = env_of(&t["fs"]);
+        let config = env
+            .get("AWS_CONFIG_FILE")
+            .and_then(|p| fs.get(p))
+            .cloned()
+            .unwrap_or_default();
+        let profiles = ProfileSet::parse(&config, "").expect("config");
+        let mode = t["mode_override"]
+            .as_str()
+            .map(|m| ImdsMode::parse(m).unwrap());
+        let got = imds_endpoint(
+            &|k| env.get(k).cloned(),
+            profiles.profile("default"),
+            t["endpoint_override"].as_str(),
+            mode,
+        )
+        .map(|base| format!("{base}/latest/api/token"));
+        let ok = match (
+            &got,
+            t["result"]["Ok"].as_str(),
+            t["result"]["Err"].as_str(),
+        ) {
+            (Ok(url), Some(want), _) => url == want,
+            (Err(e), None, Some(want)) => e.to_string().contains(want),
+            _ => false,
+        };
+        if !ok {
+            failures.push(format!("{}: {got:?}", t["docs"]));
+        }
+    }
+    println!(
+        "imds endpoint suite: {} cases, {} failed",
+        tests.len(),
+        failures.len()
+    );
+    for f in &failures {
+        eprintln!("{f}");
+    }
+    assert_eq!(tests.len(), 14);
+    assert!(failures.is_empty());
+}
+
+#[test]
+fn container_uri_suite() {
+    use tinysts::config::container_uri;
+    let suite = load(&data("smithy-rs/ecs-tests.json"));
+    let tests = suite["tests"].as_array().unwrap();
+    let mut failures = Vec::new();
+    for t in tests {
+        let env = env_of(&t["env"]);
+        let got = container_uri(&|k| env.get(k).cloned());
+        let ok = match (
+            &got,
+            t["result"]["Ok"].as_str(),
+            t["result"]["ErrorContains"].as_str(),
+        ) {
+            (Ok(uri), Some(want), _) => uri == want,
+            (Err(e), None, Some(want)) => e.to_string().contains(want),
+            _ => false,
+        };
+        if !ok {
+            failures.push(format!("{}: {got:?}", t["docs"]));
+        }
+    }
+    println!(
+        "container uri suite: {} cases, {} failed",
+        tests.len(),
+        failures.len()
+    );
+    for f in &failures {
+        eprintln!("{f}");
+    }
+    assert_eq!(tests.len(), 11);
     assert!(failures.is_empty());
 }
