@@ -35,13 +35,16 @@
     )
 )]
 
+mod base64;
 pub mod client;
 pub mod config;
 pub mod credentials;
 pub mod endpoint;
 pub mod error;
+pub mod export;
 mod json;
 pub mod operations;
+pub mod presign;
 pub mod query;
 pub mod sigv4;
 mod xml;
