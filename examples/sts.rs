@@ -32,7 +32,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use tinysts::client::{Client, ClientConfig};
-use tinysts::credentials::profile;
+use tinysts::credentials::{self, DefaultChain, Loaded, MfaCallback, ProvideCredentials};
 use tinysts::endpoint::{EndpointParams, resolve};
 use tinysts::{
     AssumeRoleRequest, AssumeRoleWithSamlRequest, AssumeRoleWithWebIdentityRequest,
@@ -474,34 +474,56 @@ fn render(v: &Value, output: Output) -> String {
 // ---------------------------------------------------------------------------------------
 // Configuration and credentials
 
-fn env(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.is_empty())
-}
-
-/// A profile's settings from the shared files (`AWS_CONFIG_FILE`, `AWS_SHARED_CREDENTIALS_FILE`,
-/// else `~/.aws/`), parsed by `tinysts::credentials::profile`; empty when absent or unreadable.
-fn profile_settings(name: &str) -> BTreeMap<String, String> {
-    let getenv = |k: &str| std::env::var(k).ok();
-    let at = profile::file_locations(&getenv, profile::Platform::current());
-    let config = std::fs::read_to_string(&at.config).unwrap_or_default();
-    let credentials = std::fs::read_to_string(&at.credentials).unwrap_or_default();
-    profile::ProfileSet::parse(&config, &credentials)
-        .ok()
-        .and_then(|set| set.profile(name).cloned())
-        .unwrap_or_default()
-}
-
+/// What the CLI runs with: the environment as the AWS CLI reads it, with `--profile` and
+/// `--region` applied on top, the files and settings `tinysts::credentials::load` finds there,
+/// and `--endpoint-url`.
 struct Context {
+    env: BTreeMap<String, String>,
+    loaded: Loaded,
     region: String,
     endpoint_url: Option<String>,
-    profile: Option<String>,
 }
 
 impl Context {
+    fn new(args: &Args) -> Result<Self, Failure> {
+        let mut env: BTreeMap<String, String> = std::env::vars().collect();
+        if let Some(p) = &args.profile {
+            env.insert("AWS_PROFILE".into(), p.clone());
+        }
+        if let Some(r) = &args.region {
+            env.insert("AWS_REGION".into(), r.clone());
+        }
+        let lookup = |k: &str| env.get(k).cloned();
+        let loaded = match credentials::load(&lookup) {
+            Ok(l) => l,
+            // No region anywhere: STS's default, us-east-1.
+            Err(e)
+                if e.kind() == tinysts::ErrorKind::Config
+                    && e.to_string().starts_with("no region") =>
+            {
+                env.insert("AWS_REGION".into(), "us-east-1".into());
+                let lookup = |k: &str| env.get(k).cloned();
+                credentials::load(&lookup)?
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let mut config = loaded.config.clone();
+        let endpoint_url = args
+            .endpoint_url
+            .clone()
+            .or_else(|| config.endpoint_url.clone());
+        config.endpoint_url.clone_from(&endpoint_url);
+        let region = config.region.clone();
+        Ok(Self {
+            env,
+            loaded: Loaded { config, ..loaded },
+            region,
+            endpoint_url,
+        })
+    }
+
     fn config(&self) -> ClientConfig {
-        let mut config = ClientConfig::new(self.region.clone());
-        config.endpoint_url.clone_from(&self.endpoint_url);
-        config
+        self.loaded.config.clone()
     }
 
     fn client(&self) -> Result<Client, Failure> {
@@ -513,60 +535,18 @@ impl Context {
         Ok(Client::anonymous(self.config())?)
     }
 
-    /// Credentials: the environment, unless a profile is named (`--profile`, `AWS_PROFILE`);
-    /// then the profile's static keys, or the role it assumes.
+    /// Credentials from the default chain (environment, profile with role chaining and MFA,
+    /// web identity, container, instance metadata), as the AWS CLI finds them.
     fn credentials(&self) -> Result<Credentials, Failure> {
-        if self.profile.is_none() {
-            if let Ok(c) = Credentials::from_env() {
-                return Ok(c);
-            }
-        }
-        let name = self.profile.clone().unwrap_or_else(|| "default".to_owned());
-        self.profile_credentials(&name, 0)
+        let lookup = |k: &str| self.env.get(k).cloned();
+        let mfa: MfaCallback = Arc::new(|serial: &str| {
+            ask_mfa_code(serial).map_err(|f| match f {
+                Failure::Usage(m) | Failure::Run(m) => tinysts::Error::credentials(m),
+            })
+        });
+        let chain = DefaultChain::new(&lookup, &self.loaded, Some(&mfa));
+        Ok(chain.provide_credentials()?)
     }
-
-    fn profile_credentials(&self, name: &str, depth: u32) -> Result<Credentials, Failure> {
-        if depth > 4 {
-            return Err(Failure::Run(format!(
-                "profile {name}: source_profile chain too long"
-            )));
-        }
-        let p = profile_settings(name);
-        if let (Some(role_arn), Some(source)) = (p.get("role_arn"), p.get("source_profile")) {
-            let source_creds = self.profile_credentials(source, depth + 1)?;
-            let client = Client::with_config(self.config(), Arc::new(source_creds))?;
-            let mut req = AssumeRoleRequest::new(
-                role_arn.clone(),
-                p.get("role_session_name")
-                    .cloned()
-                    .unwrap_or_else(|| format!("tinysts-session-{}", unix_now())),
-            );
-            req.external_id = p.get("external_id").cloned();
-            req.duration_seconds = p.get("duration_seconds").and_then(|d| d.parse().ok());
-            if let Some(serial) = p.get("mfa_serial") {
-                req.serial_number = Some(serial.clone());
-                req.token_code = Some(ask_mfa_code(serial)?);
-            }
-            return Ok(client.assume_role(&req)?.credentials);
-        }
-        match (p.get("aws_access_key_id"), p.get("aws_secret_access_key")) {
-            (Some(akid), Some(secret)) => Ok(Credentials::new(
-                akid.clone(),
-                secret.clone(),
-                p.get("aws_session_token").cloned(),
-                None,
-            )),
-            _ => Err(Failure::Run(format!(
-                "no credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or keys in profile {name}"
-            ))),
-        }
-    }
-}
-
-fn unix_now() -> u64 {
-    SystemTime::now()
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
 }
 
 /// Asks for the MFA code on the terminal (stderr prompt, one line from stdin).
@@ -592,25 +572,7 @@ fn ask_mfa_code(serial: &str) -> Result<String, Failure> {
 fn run(raw: &[String]) -> Result<String, Failure> {
     let args = parse_args(raw)?;
     check_options(&args)?;
-    let profile = args.profile.clone().or_else(|| env("AWS_PROFILE"));
-    let profile_region = profile_settings(profile.as_deref().unwrap_or("default"))
-        .get("region")
-        .cloned();
-    let ctx = Context {
-        region: args
-            .region
-            .clone()
-            .or_else(|| env("AWS_REGION"))
-            .or_else(|| env("AWS_DEFAULT_REGION"))
-            .or(profile_region)
-            .unwrap_or_else(|| "us-east-1".to_owned()),
-        endpoint_url: args
-            .endpoint_url
-            .clone()
-            .or_else(|| env("AWS_ENDPOINT_URL_STS"))
-            .or_else(|| env("AWS_ENDPOINT_URL")),
-        profile,
-    };
+    let ctx = Context::new(&args)?;
     let a = &args;
     let value = match a.command.as_str() {
         "get-caller-identity" => {

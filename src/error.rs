@@ -92,6 +92,13 @@ impl Error {
         Self::new(kind, Detail::Message(message.into()))
     }
 
+    /// A [`ErrorKind::Credentials`] error, for credential providers and MFA callbacks written
+    /// outside tinysts. The message must not contain a secret.
+    #[must_use]
+    pub fn credentials(message: impl Into<String>) -> Self {
+        Self::other(ErrorKind::Credentials, message.into())
+    }
+
     /// Attaches the underlying cause, reachable through `source()`.
     #[must_use]
     pub(crate) fn with_source(
