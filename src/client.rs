@@ -65,6 +65,9 @@ pub struct ClientConfig {
     pub max_attempts: u32,
     /// Largest response body accepted ([`DEFAULT_MAX_RESPONSE_BYTES`]).
     pub max_response_bytes: u64,
+    /// A PEM file of CA certificates to trust instead of the built-in web PKI roots
+    /// (`AWS_CA_BUNDLE`, profile `ca_bundle`).
+    pub ca_bundle: Option<std::path::PathBuf>,
 }
 
 impl ClientConfig {
@@ -81,6 +84,7 @@ impl ClientConfig {
             timeout: DEFAULT_TIMEOUT,
             max_attempts: DEFAULT_MAX_ATTEMPTS,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            ca_bundle: None,
         }
     }
 }
@@ -163,7 +167,7 @@ impl Client {
         params.use_global_endpoint = config.use_global_endpoint;
         params.endpoint.clone_from(&config.endpoint_url);
         let endpoint = endpoint::resolve(&params)?;
-        let agent = agent(&config);
+        let agent = agent(&config)?;
         Ok(Self {
             inner: Arc::new(Inner {
                 agent,
@@ -490,8 +494,35 @@ impl Client {
     }
 }
 
-fn agent(config: &ClientConfig) -> ureq::Agent {
+/// The trust roots of `config.ca_bundle`, or the built-in web PKI roots.
+fn tls_config(config: &ClientConfig) -> Result<ureq::tls::TlsConfig, Error> {
+    let builder = ureq::tls::TlsConfig::builder();
+    let Some(path) = &config.ca_bundle else {
+        return Ok(builder.build());
+    };
+    let pem = std::fs::read(path).map_err(|e| {
+        Error::other(ErrorKind::Config, "the CA bundle could not be read").with_source(e)
+    })?;
+    let certs: Vec<_> = ureq::tls::parse_pem(&pem)
+        .filter_map(|item| match item {
+            Ok(ureq::tls::PemItem::Certificate(c)) => Some(c),
+            _ => None,
+        })
+        .collect();
+    if certs.is_empty() {
+        return Err(Error::other(
+            ErrorKind::Config,
+            "the CA bundle holds no PEM certificate",
+        ));
+    }
+    Ok(builder
+        .root_certs(ureq::tls::RootCerts::new_with_certs(&certs))
+        .build())
+}
+
+fn agent(config: &ClientConfig) -> Result<ureq::Agent, Error> {
     let cfg = ureq::Agent::config_builder()
+        .tls_config(tls_config(config)?)
         .http_status_as_error(false)
         .max_redirects(0)
         .timeout_connect(Some(config.connect_timeout))
@@ -502,7 +533,7 @@ fn agent(config: &ClientConfig) -> ureq::Agent {
         .max_idle_connections(32)
         .max_idle_connections_per_host(16)
         .build();
-    ureq::Agent::new_with_config(cfg)
+    Ok(ureq::Agent::new_with_config(cfg))
 }
 
 fn apply_offset(now: SystemTime, offset: i64) -> SystemTime {
@@ -699,6 +730,24 @@ mod tests {
         );
         let err = client.assume_root(&req).expect_err("refused");
         assert_eq!(err.kind(), ErrorKind::Config);
+    }
+
+    #[test]
+    fn ca_bundle_must_hold_certificates() {
+        let dir = std::env::temp_dir().join(format!("tinysts-ca-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let empty = dir.join("empty.pem");
+        std::fs::write(&empty, "not a certificate").expect("write");
+        let mut config = ClientConfig::new("us-east-1");
+        config.ca_bundle = Some(empty);
+        let err = Client::anonymous(config.clone()).expect_err("no certs");
+        assert_eq!(err.kind(), ErrorKind::Config);
+        config.ca_bundle = Some(dir.join("missing.pem"));
+        assert_eq!(
+            Client::anonymous(config).expect_err("missing").kind(),
+            ErrorKind::Config
+        );
+        std::fs::remove_dir_all(dir).expect("cleanup");
     }
 
     #[test]

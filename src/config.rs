@@ -87,7 +87,7 @@ pub fn configured_endpoint(
 /// ([`configured_endpoint`]), `AWS_STS_REGIONAL_ENDPOINTS` / `sts_regional_endpoints`
 /// (`legacy` opts into the global endpoint; regional is the default), `AWS_USE_FIPS_ENDPOINT` /
 /// `use_fips_endpoint`, `AWS_USE_DUALSTACK_ENDPOINT` / `use_dualstack_endpoint`, and
-/// `AWS_MAX_ATTEMPTS` / `max_attempts`.
+/// `AWS_MAX_ATTEMPTS` / `max_attempts`, and `AWS_CA_BUNDLE` / `ca_bundle`.
 ///
 /// # Errors
 /// [`ErrorKind::Config`] when no region is set anywhere, or a setting has an invalid value.
@@ -135,6 +135,7 @@ pub fn client_config(
                 ));
             }
         };
+    config.ca_bundle = setting("AWS_CA_BUNDLE", "ca_bundle").map(std::path::PathBuf::from);
     if let Some(n) = setting("AWS_MAX_ATTEMPTS", "max_attempts") {
         config.max_attempts = n.parse::<u32>().ok().filter(|n| *n >= 1).ok_or_else(|| {
             config_error("AWS_MAX_ATTEMPTS must be a whole number of at least 1".to_owned())
