@@ -474,6 +474,10 @@ fn render(v: &Value, output: Output) -> String {
 // ---------------------------------------------------------------------------------------
 // Configuration and credentials
 
+fn lookup_env(env: &BTreeMap<String, String>) -> impl Fn(&str) -> Option<String> + '_ {
+    |k: &str| env.get(k).cloned()
+}
+
 /// What the CLI runs with: the environment as the AWS CLI reads it, with `--profile` and
 /// `--region` applied on top, the files and settings `tinysts::credentials::load` finds there,
 /// and `--endpoint-url`.
@@ -514,9 +518,15 @@ impl Context {
             .or_else(|| config.endpoint_url.clone());
         config.endpoint_url.clone_from(&endpoint_url);
         let region = config.region.clone();
+        // Like the AWS CLI: assumed-role credentials are cached between runs.
+        let disk_cache = credentials::DiskCache::default_location(&lookup_env(&env));
         Ok(Self {
             env,
-            loaded: Loaded { config, ..loaded },
+            loaded: Loaded {
+                config,
+                disk_cache,
+                ..loaded
+            },
             region,
             endpoint_url,
         })

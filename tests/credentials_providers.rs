@@ -257,7 +257,7 @@ fn profile_role_chain_with_mfa_duration_and_external_id() {
     assert_eq!(config.endpoint_url.as_deref(), Some(url.as_str()));
 
     // Without a callback the MFA code cannot be had: a clear error.
-    let p = ProfileProvider::new(&env, &profiles, "dev", &config, None).unwrap();
+    let p = ProfileProvider::new(&env, &profiles, "dev", &config, None, None).unwrap();
     let e = p.provide_credentials().unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Credentials);
     assert!(e.to_string().contains("MFA"), "{e}");
@@ -268,7 +268,7 @@ fn profile_role_chain_with_mfa_duration_and_external_id() {
         log.lock().unwrap().push(serial.to_owned());
         Ok("123456".to_owned())
     });
-    let p = ProfileProvider::new(&env, &profiles, "dev", &config, Some(&mfa)).unwrap();
+    let p = ProfileProvider::new(&env, &profiles, "dev", &config, Some(&mfa), None).unwrap();
     let c = p.provide_credentials().unwrap();
     assert!(c.access_key_id().starts_with("ASIA"));
     // Cached: a second call makes no STS call and asks for no code.
@@ -333,6 +333,7 @@ fn default_chain_lists_every_source_when_nothing_is_found() {
         profiles: ProfileSet::default(),
         profile: "default".to_owned(),
         config: ClientConfig::new("us-east-1"),
+        disk_cache: None,
     };
     let chain = DefaultChain::new(&env, &loaded, None);
     let e = chain.provide_credentials().unwrap_err();
@@ -366,6 +367,7 @@ fn default_chain_prefers_environment_then_profile() {
         profiles,
         profile: "default".to_owned(),
         config: ClientConfig::new("us-east-1"),
+        disk_cache: None,
     };
     let get = |k: &str| env.get(k).cloned();
     let c = DefaultChain::new(&get, &loaded, None)
@@ -383,9 +385,54 @@ fn default_chain_prefers_environment_then_profile() {
         profiles: looped,
         profile: "a".to_owned(),
         config: ClientConfig::new("us-east-1"),
+        disk_cache: None,
     };
     let e = DefaultChain::new(&no_env, &loaded, None)
         .provide_credentials()
         .unwrap_err();
     assert!(e.to_string().contains("infinite loop"), "{e}");
+}
+
+#[test]
+fn disk_cache_lets_a_second_run_skip_sts_and_the_mfa_prompt() {
+    use tinysts::credentials::DiskCache;
+    let (url, seen) = sts_server();
+    let dir = std::env::temp_dir().join(format!("tinysts-disk-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let config_file = format!(
+        "[profile dev]\nrole_arn = arn:aws:iam::123456789012:role/dev\nsource_profile = base\nmfa_serial = arn:aws:iam::123456789012:mfa/me\nregion = us-east-1\nendpoint_url = {url}\n[profile base]\naws_access_key_id = AKIDBASEEXAMPLE00001\naws_secret_access_key = base-secret\n"
+    );
+    let profiles = ProfileSet::parse(&config_file, "").unwrap();
+    let env = |_: &str| None;
+    let config = client_config(&env, &profiles, "dev").unwrap();
+    let asked = Arc::new(Mutex::new(0));
+    let count = Arc::clone(&asked);
+    let mfa: MfaCallback = Arc::new(move |_: &str| {
+        *count.lock().unwrap() += 1;
+        Ok("654321".to_owned())
+    });
+    let cache = DiskCache::new(&dir);
+    // First run: one STS call, one prompt, one file written 0600.
+    let first =
+        ProfileProvider::new(&env, &profiles, "dev", &config, Some(&mfa), Some(&cache)).unwrap();
+    let a = first.provide_credentials().unwrap();
+    let files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 1);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&files[0]).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+    // A second "run" (a new provider): served from disk.
+    let second =
+        ProfileProvider::new(&env, &profiles, "dev", &config, Some(&mfa), Some(&cache)).unwrap();
+    let b = second.provide_credentials().unwrap();
+    assert_eq!(a, b);
+    assert_eq!(*asked.lock().unwrap(), 1);
+    assert_eq!(seen.lock().unwrap().len(), 1);
+    std::fs::remove_dir_all(dir).unwrap();
 }

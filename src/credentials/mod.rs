@@ -9,8 +9,8 @@ pub mod profile;
 mod providers;
 
 pub use providers::{
-    AssumeRoleProvider, ContainerProvider, DefaultChain, EnvironmentProvider, ImdsProvider, Loaded,
-    MfaCallback, ProcessProvider, ProfileProvider, WebIdentityProvider, load,
+    AssumeRoleProvider, ContainerProvider, DefaultChain, DiskCache, EnvironmentProvider,
+    ImdsProvider, Loaded, MfaCallback, ProcessProvider, ProfileProvider, WebIdentityProvider, load,
 };
 
 pub use cache::{CachingProvider, DEFAULT_ADVISORY, DEFAULT_MANDATORY};

@@ -433,6 +433,82 @@ impl ProvideCredentials for WebIdentityProvider {
     }
 }
 
+/// An on-disk cache of assumed-role credentials, in the spirit of the AWS CLI's
+/// `~/.aws/cli/cache`: one JSON file per role and session settings (named by a SHA-256 of
+/// them), written with mode 0600, so that separate runs of a program skip STS (and the MFA
+/// prompt) while the credentials are fresh.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiskCache {
+    dir: std::path::PathBuf,
+}
+
+impl DiskCache {
+    /// A cache in `dir` (created when first written).
+    #[must_use]
+    pub fn new(dir: impl Into<std::path::PathBuf>) -> Self {
+        Self { dir: dir.into() }
+    }
+
+    /// `~/.aws/tinysts/cache` (beside the AWS CLI's, in tinysts's own format).
+    #[must_use]
+    pub fn default_location(env: Env<'_>) -> Option<Self> {
+        let home = super::profile::home_dir(env, Platform::current())?;
+        Some(Self::new(
+            std::path::Path::new(&home)
+                .join(".aws")
+                .join("tinysts")
+                .join("cache"),
+        ))
+    }
+
+    fn path(&self, link: &RoleLink, session: &str) -> std::path::PathBuf {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        for part in [
+            link.role_arn.as_str(),
+            session,
+            link.external_id.as_deref().unwrap_or(""),
+            link.mfa_serial.as_deref().unwrap_or(""),
+            &link
+                .duration_seconds
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+        ] {
+            h.update(part.as_bytes());
+            h.update([0]);
+        }
+        self.dir.join(format!("{}.json", hex::encode(h.finalize())))
+    }
+
+    /// Cached credentials for `link` that stay valid for at least `min_left`.
+    fn load(&self, link: &RoleLink, session: &str, min_left: Duration) -> Option<Credentials> {
+        let text = std::fs::read_to_string(self.path(link, session)).ok()?;
+        let c = credentials_from_json(&text, "the credentials cache").ok()?;
+        let left = c.expiration()?.duration_since(SystemTime::now()).ok()?;
+        (left > min_left).then_some(c)
+    }
+
+    fn store(&self, link: &RoleLink, session: &str, c: &Credentials) -> Result<(), Error> {
+        let io = |e: std::io::Error| {
+            cred_error("the credentials cache could not be written").with_source(e)
+        };
+        std::fs::create_dir_all(&self.dir).map_err(io)?;
+        let path = self.path(link, session);
+        let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+        let mut opts = std::fs::OpenOptions::new();
+        opts.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            opts.mode(0o600);
+        }
+        let mut f = opts.open(&tmp).map_err(io)?;
+        std::io::Write::write_all(&mut f, crate::export::process_json(c).as_bytes()).map_err(io)?;
+        drop(f);
+        std::fs::rename(&tmp, &path).map_err(io)
+    }
+}
+
 /// Assumes a profile's role with the credentials of its source.
 #[derive(Clone)]
 pub struct AssumeRoleProvider {
@@ -440,6 +516,8 @@ pub struct AssumeRoleProvider {
     config: ClientConfig,
     link: RoleLink,
     mfa: Option<MfaCallback>,
+    session: String,
+    disk: Option<DiskCache>,
 }
 
 impl fmt::Debug for AssumeRoleProvider {
@@ -461,25 +539,42 @@ impl AssumeRoleProvider {
         link: RoleLink,
         mfa: Option<MfaCallback>,
     ) -> Self {
+        let session = link
+            .role_session_name
+            .clone()
+            .unwrap_or_else(|| default_session_name("tinysts"));
         Self {
             source,
             config,
             link,
             mfa,
+            session,
+            disk: None,
         }
+    }
+
+    /// Reuses credentials cached on disk by earlier runs, and caches new ones there.
+    #[must_use]
+    pub fn with_disk_cache(mut self, cache: DiskCache) -> Self {
+        // A stable session name, so that later runs find the same file.
+        if self.link.role_session_name.is_none() {
+            "tinysts".clone_into(&mut self.session);
+        }
+        self.disk = Some(cache);
+        self
     }
 }
 
 impl ProvideCredentials for AssumeRoleProvider {
     fn provide_credentials(&self) -> Result<Credentials, Error> {
+        if let Some(disk) = &self.disk {
+            if let Some(c) = disk.load(&self.link, &self.session, super::DEFAULT_ADVISORY) {
+                return Ok(c);
+            }
+        }
         let source = self.source.provide_credentials()?;
         let client = Client::with_config(self.config.clone(), Arc::new(source))?;
-        let session = self
-            .link
-            .role_session_name
-            .clone()
-            .unwrap_or_else(|| default_session_name("tinysts"));
-        let mut req = AssumeRoleRequest::new(self.link.role_arn.clone(), session);
+        let mut req = AssumeRoleRequest::new(self.link.role_arn.clone(), self.session.clone());
         req.external_id.clone_from(&self.link.external_id);
         req.duration_seconds = self.link.duration_seconds;
         if let Some(serial) = &self.link.mfa_serial {
@@ -492,7 +587,12 @@ impl ProvideCredentials for AssumeRoleProvider {
             req.serial_number = Some(serial.clone());
             req.token_code = Some(mfa(serial)?);
         }
-        Ok(client.assume_role(&req)?.credentials)
+        let credentials = client.assume_role(&req)?.credentials;
+        if let Some(disk) = &self.disk {
+            // A cache that cannot be written only costs the next run an STS call.
+            let _ = disk.store(&self.link, &self.session, &credentials);
+        }
+        Ok(credentials)
     }
 }
 
@@ -515,6 +615,7 @@ impl ProfileProvider {
         profile: &str,
         config: &ClientConfig,
         mfa: Option<&MfaCallback>,
+        disk: Option<&DiskCache>,
     ) -> Result<Self, Error> {
         if profiles.profile(profile).is_none() {
             return Err(not_configured(format!(
@@ -563,7 +664,11 @@ impl ProfileProvider {
             }
         };
         for link in &chain.roles {
-            let step = AssumeRoleProvider::new(current, config.clone(), link.clone(), mfa.cloned());
+            let mut step =
+                AssumeRoleProvider::new(current, config.clone(), link.clone(), mfa.cloned());
+            if let Some(d) = disk {
+                step = step.with_disk_cache(d.clone());
+            }
             current = Arc::new(CachingProvider::wrap(Arc::new(step)));
         }
         Ok(Self {
@@ -605,6 +710,8 @@ pub struct Loaded {
     pub profile: String,
     /// The client settings from the environment and profile.
     pub config: ClientConfig,
+    /// Where assumed-role credentials are cached between runs (off unless set).
+    pub disk_cache: Option<DiskCache>,
 }
 
 /// Reads the config and credentials files the environment points to (a missing file is
@@ -622,6 +729,7 @@ pub fn load(env: Env<'_>) -> Result<Loaded, Error> {
         profiles,
         profile: loc.profile,
         config,
+        disk_cache: None,
     })
 }
 
@@ -638,9 +746,15 @@ impl DefaultChain {
             } else {
                 Err("AWS_ACCESS_KEY_ID is not set".to_owned())
             };
-        let profile =
-            ProfileProvider::new(env, &loaded.profiles, &loaded.profile, &loaded.config, mfa)
-                .map(|p| Arc::new(p) as Arc<dyn ProvideCredentials>);
+        let profile = ProfileProvider::new(
+            env,
+            &loaded.profiles,
+            &loaded.profile,
+            &loaded.config,
+            mfa,
+            loaded.disk_cache.as_ref(),
+        )
+        .map(|p| Arc::new(p) as Arc<dyn ProvideCredentials>);
         let web = WebIdentityProvider::from_env(env, loaded.config.clone())
             .map(|p| Arc::new(CachingProvider::wrap(Arc::new(p))) as Arc<dyn ProvideCredentials>);
         let container = ContainerProvider::from_env(env)
