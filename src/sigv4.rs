@@ -653,7 +653,7 @@ struct Prepared<'a> {
     /// Canonical query (already encoded and sorted) when the request has one or in query mode.
     query: Option<String>,
     /// Headers to sign, sorted by lowercase name (stable, so repeated names keep their order).
-    headers: std::borrow::Cow<'a, [(&'a str, &'a str)]>,
+    headers: HeaderList<'a>,
     amz_date: [u8; 16],
     scope_tail: (&'a str, &'a str),
     payload_hash: [u8; 64],
@@ -728,12 +728,23 @@ impl<'a> Prepared<'a> {
         };
         let token_after = if sign_token { None } else { token };
 
-        // Borrowed when the caller already sorted them (the client does): no allocation.
-        let mut headers = std::borrow::Cow::Borrowed(req.headers);
         let add_date = header_mode && existing_date.is_none();
-        if !headers.is_sorted_by(|a, b| cmp_ignore_case(a.0, b.0).is_le()) {
-            headers.to_mut().sort_by(|a, b| cmp_ignore_case(a.0, b.0));
+        let with_sha = header_mode && settings.payload == PayloadHash::SignedHeader;
+        // Every header to sign, merged and sorted once, on the stack for usual requests.
+        let mut headers = HeaderList::default();
+        for &(n, v) in req.headers {
+            headers.push(n, Val::Str(v));
         }
+        if with_sha {
+            headers.push("x-amz-content-sha256", Val::Sha);
+        }
+        if add_date {
+            headers.push("x-amz-date", Val::Date);
+        }
+        if let Some(t) = add_token {
+            headers.push("x-amz-security-token", Val::Str(t));
+        }
+        headers.sort();
 
         let query = match mode {
             Mode::Header => raw_query.map(|q| canonical_query(q, &[])),
@@ -741,7 +752,7 @@ impl<'a> Prepared<'a> {
                 raw_query.unwrap_or(""),
                 params,
                 &amz_date,
-                &headers,
+                headers.as_slice(),
                 expires_in,
             )?),
         };
@@ -759,29 +770,20 @@ impl<'a> Prepared<'a> {
             add_date,
             add_token,
             token_after,
-            with_sha: header_mode && settings.payload == PayloadHash::SignedHeader,
+            with_sha,
         })
     }
 
     /// The full header list to sign: the request's plus what header mode adds, sorted.
     fn all_headers(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
-        let date = as_str(&self.amz_date);
-        let sha = as_str(&self.payload_hash);
-        let mut added: [Option<(&str, &str)>; 3] = [None, None, None];
-        if self.with_sha {
-            added[0] = Some(("x-amz-content-sha256", sha));
-        }
-        if self.add_date {
-            added[1] = Some(("x-amz-date", date));
-        }
-        if let Some(t) = self.add_token {
-            added[2] = Some(("x-amz-security-token", t));
-        }
-        MergeSorted {
-            base: self.headers.iter().copied().peekable(),
-            added,
-            next_added: 0,
-        }
+        self.headers.as_slice().iter().map(|&(n, v)| {
+            let value = match v {
+                Val::Str(s) => s,
+                Val::Date => as_str(&self.amz_date),
+                Val::Sha => as_str(&self.payload_hash),
+            };
+            (n, value)
+        })
     }
 
     fn write_canonical(&self, sink: &mut impl Sink) {
@@ -883,7 +885,7 @@ fn presign_query(
     raw_query: &str,
     params: &SigningParams<'_>,
     amz_date: &[u8; 16],
-    headers: &[(&str, &str)],
+    headers: &[(&str, Val<'_>)],
     expires_in: Duration,
 ) -> Result<String, Error> {
     let secs = expires_in.as_secs();
@@ -926,41 +928,69 @@ fn presign_query(
     Ok(canonical_query(raw_query, &extra))
 }
 
-/// Merges the sorted request headers with up to three sorted added headers.
-struct MergeSorted<'h, I: Iterator<Item = (&'h str, &'h str)>> {
-    base: std::iter::Peekable<I>,
-    added: [Option<(&'h str, &'h str)>; 3],
-    next_added: usize,
+/// A header value: the request's own, or one the signer computes.
+#[derive(Clone, Copy)]
+enum Val<'a> {
+    Str(&'a str),
+    /// `X-Amz-Date`.
+    Date,
+    /// `x-amz-content-sha256`.
+    Sha,
 }
 
-impl<'h, I: Iterator<Item = (&'h str, &'h str)>> Iterator for MergeSorted<'h, I> {
-    type Item = (&'h str, &'h str);
+/// How many headers fit on the stack before the list spills to the heap.
+const INLINE_HEADERS: usize = 12;
 
-    fn next(&mut self) -> Option<Self::Item> {
-        while self.next_added < 3 && self.added.get(self.next_added).is_some_and(Option::is_none) {
-            self.next_added += 1;
-        }
-        let added = self.added.get(self.next_added).copied().flatten();
-        match (self.base.peek(), added) {
-            (Some(b), Some(a)) => {
-                if cmp_ignore_case(a.0, b.0).is_lt() {
-                    self.next_added += 1;
-                    Some(a)
-                } else {
-                    self.base.next()
-                }
-            }
-            (Some(_), None) => self.base.next(),
-            (None, Some(a)) => {
-                self.next_added += 1;
-                Some(a)
-            }
-            (None, None) => None,
+/// The headers to sign, sorted by lower-cased name (stable: repeated names keep their order).
+struct HeaderList<'a> {
+    inline: [(&'a str, Val<'a>); INLINE_HEADERS],
+    len: usize,
+    spill: Vec<(&'a str, Val<'a>)>,
+}
+
+impl Default for HeaderList<'_> {
+    fn default() -> Self {
+        Self {
+            inline: [("", Val::Str("")); INLINE_HEADERS],
+            len: 0,
+            spill: Vec::new(),
         }
     }
 }
 
-fn dedup_names<'h>(headers: &'h [(&'h str, &'h str)]) -> impl Iterator<Item = (&'h str, &'h str)> {
+impl<'a> HeaderList<'a> {
+    fn push(&mut self, name: &'a str, value: Val<'a>) {
+        if self.spill.is_empty() {
+            if let Some(slot) = self.inline.get_mut(self.len) {
+                *slot = (name, value);
+                self.len += 1;
+                return;
+            }
+            self.spill
+                .extend_from_slice(self.inline.get(..self.len).unwrap_or_default());
+        }
+        self.spill.push((name, value));
+    }
+
+    fn as_slice(&self) -> &[(&'a str, Val<'a>)] {
+        if self.spill.is_empty() {
+            self.inline.get(..self.len).unwrap_or_default()
+        } else {
+            &self.spill
+        }
+    }
+
+    fn sort(&mut self) {
+        let slice = if self.spill.is_empty() {
+            self.inline.get_mut(..self.len).unwrap_or_default()
+        } else {
+            &mut self.spill
+        };
+        slice.sort_by(|a, b| cmp_ignore_case(a.0, b.0));
+    }
+}
+
+fn dedup_names<'h>(headers: &'h [(&'h str, Val<'h>)]) -> impl Iterator<Item = (&'h str, Val<'h>)> {
     let mut prev: Option<&str> = None;
     headers.iter().copied().filter(move |(n, _)| {
         let dup = prev.is_some_and(|p| p.eq_ignore_ascii_case(n));
