@@ -436,3 +436,45 @@ fn disk_cache_lets_a_second_run_skip_sts_and_the_mfa_prompt() {
     assert_eq!(seen.lock().unwrap().len(), 1);
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn sixteen_threads_cause_one_assume_role_call() {
+    use tinysts::Credentials;
+    use tinysts::credentials::profile::RoleLink;
+    use tinysts::credentials::{AssumeRoleProvider, CachingProvider};
+    let (url, seen) = sts_server();
+    let mut config = ClientConfig::new("us-east-1");
+    config.endpoint_url = Some(url);
+    // A RoleLink as a profile would give it.
+    let profiles = ProfileSet::parse(
+        "[profile r]\nrole_arn = arn:aws:iam::123456789012:role/shared\nsource_profile = r\naws_access_key_id = AKIDSHAREDEXAMPLE001\naws_secret_access_key = s\n",
+        "",
+    )
+    .unwrap();
+    let chain = tinysts::credentials::profile::resolve_chain(
+        profiles.profiles(),
+        profiles.sso_sessions(),
+        "r",
+    )
+    .unwrap();
+    let link: RoleLink = chain.roles[0].clone();
+    let source = Arc::new(Credentials::new("AKIDSHAREDEXAMPLE001", "s", None, None));
+    let provider = Arc::new(CachingProvider::wrap(Arc::new(AssumeRoleProvider::new(
+        source, config, link, None,
+    ))));
+    thread::scope(|s| {
+        for _ in 0..16 {
+            let p = Arc::clone(&provider);
+            s.spawn(move || {
+                for _ in 0..50 {
+                    p.provide_credentials().unwrap();
+                }
+            });
+        }
+    });
+    assert_eq!(
+        seen.lock().unwrap().len(),
+        1,
+        "exactly one STS call for 800 requests"
+    );
+}

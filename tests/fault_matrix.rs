@@ -484,3 +484,99 @@ fn access_denied_is_not_retried() {
     assert_eq!(e.attempts(), 1);
     assert_eq!(calls.load(Ordering::SeqCst), 1);
 }
+
+/// The server's clock runs an hour ahead: the first attempt is refused as expired with the
+/// server's `Date`, the client corrects its clock, re-signs and succeeds, and later calls use
+/// the correction from the start.
+#[test]
+fn clock_skew_is_corrected_and_remembered() {
+    use time::macros::format_description;
+    let skew = Duration::from_secs(3600);
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counted = Arc::clone(&calls);
+    let url = server(move |_, mut s| {
+        let mut head = Vec::new();
+        let mut byte = [0u8; 1];
+        loop {
+            while !head.ends_with(b"\r\n\r\n") {
+                match s.read(&mut byte) {
+                    Ok(1) => head.push(byte[0]),
+                    _ => return,
+                }
+            }
+            counted.fetch_add(1, Ordering::SeqCst);
+            let text = String::from_utf8_lossy(&head).to_ascii_lowercase();
+            head.clear();
+            let len: usize = text
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length:"))
+                .map_or(0, |v| v.trim().parse().unwrap());
+            let mut body = vec![0; len];
+            if s.read_exact(&mut body).is_err() {
+                return;
+            }
+            let amz = text
+                .lines()
+                .find_map(|l| l.strip_prefix("x-amz-date:"))
+                .unwrap()
+                .trim()
+                .to_owned();
+            let sent = time::PrimitiveDateTime::parse(
+                &amz,
+                format_description!("[year][month][day]t[hour][minute][second]z"),
+            )
+            .unwrap()
+            .assume_utc();
+            let server_now = time::OffsetDateTime::now_utc() + skew;
+            let date = server_now
+                .format(format_description!(
+                    "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+                ))
+                .unwrap();
+            let (status, body) = if (server_now - sent).abs() > time::Duration::minutes(5) {
+                ("400 Bad Request", "<ErrorResponse><Error><Type>Sender</Type><Code>RequestExpired</Code><Message>Request has expired.</Message></Error><RequestId>r</RequestId></ErrorResponse>".to_owned())
+            } else {
+                ("200 OK", OK_BODY.to_owned())
+            };
+            let resp = format!(
+                "HTTP/1.1 {status}\r\ndate: {date}\r\ncontent-length: {}\r\n\r\n{body}",
+                body.len()
+            );
+            if s.write_all(resp.as_bytes()).is_err() {
+                return;
+            }
+        }
+    });
+    let c = client(&url, T);
+    let start = Instant::now();
+    let me = c
+        .get_caller_identity(&GetCallerIdentityRequest::new())
+        .expect("corrected");
+    assert_eq!(me.account, "123456789012");
+    assert_eq!(
+        calls.load(Ordering::SeqCst),
+        2,
+        "one refused attempt, one corrected"
+    );
+    let drift = c
+        .now()
+        .duration_since(std::time::SystemTime::now())
+        .expect("ahead");
+    assert!(
+        drift > Duration::from_secs(3500) && drift < Duration::from_secs(3700),
+        "{drift:?}"
+    );
+    c.get_caller_identity(&GetCallerIdentityRequest::new())
+        .expect("second call");
+    assert_eq!(
+        calls.load(Ordering::SeqCst),
+        3,
+        "the correction is remembered"
+    );
+    println!(
+        "{:<28} | {:<70} | {:>6} ms",
+        "clock skew +1 h",
+        "ok after a re-signed attempt; next call right first time",
+        start.elapsed().as_millis()
+    );
+}
