@@ -629,9 +629,14 @@ fn write_folded(sink: &mut impl Sink, value: &str) {
 }
 
 fn cmp_ignore_case(a: &str, b: &str) -> std::cmp::Ordering {
-    a.bytes()
-        .map(|c| c.to_ascii_lowercase())
-        .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    for (x, y) in a.iter().zip(b) {
+        let (x, y) = (x.to_ascii_lowercase(), y.to_ascii_lowercase());
+        if x != y {
+            return x.cmp(&y);
+        }
+    }
+    a.len().cmp(&b.len())
 }
 
 fn write_lower(sink: &mut impl Sink, name: &str) {
@@ -939,7 +944,7 @@ enum Val<'a> {
 }
 
 /// How many headers fit on the stack before the list spills to the heap.
-const INLINE_HEADERS: usize = 12;
+const INLINE_HEADERS: usize = 8;
 
 /// The headers to sign, sorted by lower-cased name (stable: repeated names keep their order).
 struct HeaderList<'a> {
@@ -986,7 +991,10 @@ impl<'a> HeaderList<'a> {
         } else {
             &mut self.spill
         };
-        slice.sort_by(|a, b| cmp_ignore_case(a.0, b.0));
+        // Callers usually pass them sorted (the client does): check before sorting.
+        if !slice.is_sorted_by(|a, b| cmp_ignore_case(a.0, b.0).is_le()) {
+            slice.sort_by(|a, b| cmp_ignore_case(a.0, b.0));
+        }
     }
 }
 
