@@ -23,6 +23,13 @@
 //!   answers, a matchable [`ErrorCode`]. No error text ever contains a secret, and `Debug` of
 //!   every type holding one redacts it.
 //! - The [`client::Client`] retries in the SDKs' "standard" mode and corrects a skewed clock.
+//! - [`client::Client::from_env`] finds credentials and settings as the AWS CLI does: the
+//!   environment, `~/.aws/config` and `~/.aws/credentials` profiles (role chaining, MFA through
+//!   a callback, web identity, `credential_process`), container and instance credentials; see
+//!   [`credentials`] and [`config`]. Assumed-role credentials are cached and refreshed ahead of
+//!   expiry, once for all threads.
+//! - [`presign`] makes presigned `GetCallerIdentity` URLs, EKS tokens and Vault login data;
+//!   [`export`] prints credentials as `aws configure export-credentials` does.
 // unwrap, expect, panic and indexing are warned crate-wide (Cargo.toml): nothing may panic on
 // data from the network or from a user's files. Unit tests may.
 #![cfg_attr(
