@@ -101,20 +101,7 @@ impl AssumeRoleRequest {
             Some(1224),
             Some(Pattern::NameSlashColon),
         )?;
-        validate::opt_string(
-            "SerialNumber",
-            self.serial_number.as_deref(),
-            9,
-            Some(256),
-            Some(Pattern::NameSlashColon),
-        )?;
-        validate::opt_string(
-            "TokenCode",
-            self.token_code.as_deref(),
-            6,
-            Some(6),
-            Some(Pattern::Digits),
-        )?;
+        types::check_mfa(self.serial_number.as_deref(), self.token_code.as_deref())?;
         validate::opt_string(
             "SourceIdentity",
             self.source_identity.as_deref(),

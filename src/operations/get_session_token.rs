@@ -3,7 +3,7 @@
 use std::fmt;
 
 use super::types::{self, elements, envelope, redact, required};
-use super::validate::{self, Pattern};
+use super::validate;
 use super::{Operation, impl_to_query};
 use crate::query::QueryWriter;
 use crate::{Credentials, Error, xml};
@@ -39,20 +39,7 @@ impl GetSessionTokenRequest {
     /// member that breaks a length, pattern or range constraint.
     pub fn validate(&self) -> Result<(), Error> {
         validate::opt_range("DurationSeconds", self.duration_seconds, 900, 129_600)?;
-        validate::opt_string(
-            "SerialNumber",
-            self.serial_number.as_deref(),
-            9,
-            Some(256),
-            Some(Pattern::NameSlashColon),
-        )?;
-        validate::opt_string(
-            "TokenCode",
-            self.token_code.as_deref(),
-            6,
-            Some(6),
-            Some(Pattern::Digits),
-        )
+        types::check_mfa(self.serial_number.as_deref(), self.token_code.as_deref())
     }
 }
 

@@ -160,6 +160,22 @@ pub(crate) fn check_tags(items: &[Tag]) -> Result<(), Error> {
 }
 
 /// `TransitiveTagKeys`: at most 50 tag keys.
+/// `SerialNumber` (9 to 256 characters of `[\w+=/:,.@-]`) and `TokenCode` (6 digits): the MFA
+/// pair of `AssumeRole` and `GetSessionToken`.
+pub(crate) fn check_mfa(
+    serial_number: Option<&str>,
+    token_code: Option<&str>,
+) -> Result<(), Error> {
+    validate::opt_string(
+        "SerialNumber",
+        serial_number,
+        9,
+        Some(256),
+        Some(Pattern::NameSlashColon),
+    )?;
+    validate::opt_string("TokenCode", token_code, 6, Some(6), Some(Pattern::Digits))
+}
+
 pub(crate) fn check_tag_keys(items: &[String]) -> Result<(), Error> {
     validate::list_len("TransitiveTagKeys", items, false, 0, Some(50))?;
     for (i, k) in numbered(items) {
