@@ -611,21 +611,26 @@ fn write_folded(sink: &mut impl Sink, value: &str) {
         sink.put(v);
         return;
     }
-    let mut run_start = 0;
+    // Only runs that are not a single ' ' change: write the text between them in one piece.
+    let mut chunk_start = 0;
     let mut i = 0;
-    while i < v.len() {
-        if v.get(i).is_some_and(|&b| is_ws(b)) {
-            sink.put(v.get(run_start..i).unwrap_or_default());
-            sink.put(b" ");
-            while i < v.len() && v.get(i).is_some_and(|&b| is_ws(b)) {
-                i += 1;
-            }
-            run_start = i;
-        } else {
-            i += 1;
+    while let Some(off) = v
+        .get(i..)
+        .and_then(|rest| rest.iter().position(|&b| is_ws(b)))
+    {
+        let run_start = i + off;
+        let run_len = v
+            .get(run_start..)
+            .map_or(0, |rest| rest.iter().take_while(|&&b| is_ws(b)).count());
+        i = run_start + run_len;
+        if run_len == 1 && v.get(run_start) == Some(&b' ') {
+            continue;
         }
+        sink.put(v.get(chunk_start..run_start).unwrap_or_default());
+        sink.put(b" ");
+        chunk_start = i;
     }
-    sink.put(v.get(run_start..).unwrap_or_default());
+    sink.put(v.get(chunk_start..).unwrap_or_default());
 }
 
 fn cmp_ignore_case(a: &str, b: &str) -> std::cmp::Ordering {
