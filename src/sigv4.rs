@@ -752,7 +752,12 @@ impl<'a> Prepared<'a> {
             headers.push("x-amz-date", Val::Date);
         }
         if let Some(t) = add_token {
-            headers.push("x-amz-security-token", Val::Str(t));
+            let v = if params.credentials.token_is_canonical() {
+                Val::Canonical(t)
+            } else {
+                Val::Str(t)
+            };
+            headers.push("x-amz-security-token", v);
         }
         headers.sort();
 
@@ -784,15 +789,14 @@ impl<'a> Prepared<'a> {
         })
     }
 
-    /// The full header list to sign: the request's plus what header mode adds, sorted.
-    fn all_headers(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
-        self.headers.as_slice().iter().map(|&(n, v)| {
-            let value = match v {
-                Val::Str(s) => s,
-                Val::Date => as_str(&self.amz_date),
-                Val::Sha => as_str(&self.payload_hash),
-            };
-            (n, value)
+    /// The full header list to sign: the request's plus what header mode adds, sorted, each
+    /// with whether its value is already canonical (needs no trimming or folding).
+    fn all_headers(&self) -> impl Iterator<Item = (&str, &str, bool)> + '_ {
+        self.headers.as_slice().iter().map(|&(n, v)| match v {
+            Val::Str(s) => (n, s, false),
+            Val::Canonical(s) => (n, s, true),
+            Val::Date => (n, as_str(&self.amz_date), true),
+            Val::Sha => (n, as_str(&self.payload_hash), true),
         })
     }
 
@@ -814,7 +818,7 @@ impl<'a> Prepared<'a> {
         sink.put(b"\n");
         // Canonical headers: repeated names joined with ',' in their original order.
         let mut prev: Option<&str> = None;
-        for (name, value) in self.all_headers() {
+        for (name, value, canonical) in self.all_headers() {
             if prev.is_some_and(|p| p.eq_ignore_ascii_case(name)) {
                 sink.put(b",");
             } else {
@@ -824,7 +828,11 @@ impl<'a> Prepared<'a> {
                 write_lower(sink, name);
                 sink.put(b":");
             }
-            write_folded(sink, value);
+            if canonical {
+                sink.put_str(value);
+            } else {
+                write_folded(sink, value);
+            }
             prev = Some(name);
         }
         if prev.is_some() {
@@ -841,7 +849,7 @@ impl<'a> Prepared<'a> {
 
     fn write_signed_headers(&self, sink: &mut impl Sink) {
         let mut prev: Option<&str> = None;
-        for (name, _) in self.all_headers() {
+        for &(name, _) in self.headers.as_slice() {
             if prev.is_some_and(|p| p.eq_ignore_ascii_case(name)) {
                 continue;
             }
@@ -942,6 +950,8 @@ fn presign_query(
 #[derive(Clone, Copy)]
 enum Val<'a> {
     Str(&'a str),
+    /// A value known to need no trimming or folding.
+    Canonical(&'a str),
     /// `X-Amz-Date`.
     Date,
     /// `x-amz-content-sha256`.

@@ -28,6 +28,9 @@ pub struct Credentials {
     secret_access_key: String,
     session_token: Option<String>,
     expiration: Option<SystemTime>,
+    /// The token has no whitespace or control byte, so signing can skip folding it (checked
+    /// once here rather than at every signature).
+    token_is_canonical: bool,
 }
 
 impl Credentials {
@@ -39,11 +42,15 @@ impl Credentials {
         session_token: Option<String>,
         expiration: Option<SystemTime>,
     ) -> Self {
+        let token_is_canonical = session_token
+            .as_deref()
+            .is_some_and(|t| t.bytes().all(|b| b > b' '));
         Self {
             access_key_id: access_key_id.into(),
             secret_access_key: secret_access_key.into(),
             session_token,
             expiration,
+            token_is_canonical,
         }
     }
 
@@ -107,6 +114,11 @@ impl Credentials {
     #[must_use]
     pub fn session_token(&self) -> Option<&str> {
         self.session_token.as_deref()
+    }
+
+    /// Whether the session token is already in canonical header form (no whitespace).
+    pub(crate) fn token_is_canonical(&self) -> bool {
+        self.token_is_canonical
     }
 
     /// When temporary credentials expire.
