@@ -138,7 +138,7 @@ impl fmt::Debug for Credentials {
                 &self.session_token.as_ref().map(|_| "** redacted **"),
             )
             .field("expiration", &self.expiration)
-            .finish()
+            .finish_non_exhaustive()
     }
 }
 
