@@ -537,9 +537,17 @@ fn civil_from_days(days: u64) -> (u64, u64, u64) {
 
 /// Lowercase hex of a 32-byte digest into a stack buffer.
 fn hex32(bytes: &[u8]) -> [u8; 64] {
+    // Branch-free nibble to digit ('a' is '0' + 10 + 39), so the loop vectorizes.
+    fn digit(n: u8) -> u8 {
+        n + b'0' + u8::from(n > 9) * 39
+    }
     let mut out = [0u8; 64];
-    // Encoding 32 bytes into 64 always fits.
-    let _ = hex::encode_to_slice(bytes, &mut out);
+    for (pair, &b) in out.chunks_exact_mut(2).zip(bytes) {
+        if let [hi, lo] = pair {
+            *hi = digit(b >> 4);
+            *lo = digit(b & 15);
+        }
+    }
     out
 }
 
@@ -590,8 +598,7 @@ fn is_ws(b: u8) -> bool {
 }
 
 /// Writes a header value trimmed, with inner whitespace runs folded to one space.
-fn write_folded(sink: &mut impl Sink, value: &str) {
-    let v = value.as_bytes();
+fn write_folded(sink: &mut impl Sink, v: &[u8]) {
     let mut start = 0;
     let mut end = v.len();
     while start < end && v.get(start).is_some_and(|&b| is_ws(b)) {
@@ -601,13 +608,16 @@ fn write_folded(sink: &mut impl Sink, value: &str) {
         end -= 1;
     }
     let v = v.get(start..end).unwrap_or_default();
-    // Most values (a session token, a host) have no whitespace at all: one branch-free scan,
-    // then one write.
-    // `|` rather than `||` on purpose: a branch-free fold vectorizes; every ASCII whitespace
-    // byte is <= b' ', so a false positive only takes the slow path.
+    // Most values (a session token, a host, a content type) have nothing to fold: no tab, CR
+    // or LF, no run of spaces. One branch-free scan, then one write.
+    // `|` and `&` rather than `||` and `&&` on purpose: a branch-free fold vectorizes. Every
+    // byte below b' ' counts as folding, so a false positive only takes the slow path.
     #[allow(clippy::needless_bitwise_bool)]
-    let has_space = v.iter().fold(false, |acc, &b| acc | (b <= b' '));
-    if !has_space {
+    let folds = v.iter().fold(false, |acc, &b| acc | (b < b' '))
+        | v.iter()
+            .zip(v.get(1..).unwrap_or_default())
+            .fold(false, |acc, (&a, &b)| acc | ((a == b' ') & (b == b' ')));
+    if !folds {
         sink.put(v);
         return;
     }
@@ -644,16 +654,6 @@ fn cmp_ignore_case(a: &str, b: &str) -> std::cmp::Ordering {
     a.len().cmp(&b.len())
 }
 
-fn write_lower(sink: &mut impl Sink, name: &str) {
-    if name.bytes().any(|b| b.is_ascii_uppercase()) {
-        for b in name.bytes() {
-            sink.put(&[b.to_ascii_lowercase()]);
-        }
-    } else {
-        sink.put_str(name);
-    }
-}
-
 /// Everything a signature needs, computed once: the sorted headers, the scope, the payload
 /// hash, and for query mode the canonical query.
 struct Prepared<'a> {
@@ -684,30 +684,22 @@ impl<'a> Prepared<'a> {
         params: &SigningParams<'a>,
         mode: Mode,
     ) -> Result<Self, Error> {
-        if !req
-            .headers
-            .iter()
-            .any(|(n, _)| n.eq_ignore_ascii_case("host"))
-        {
+        let (mut headers, seen) = HeaderList::from_request(req.headers);
+        let (existing_date, has_token_header) = (seen.date, seen.token);
+        if !seen.host {
             return Err(Error::invalid_input(
                 "Host",
                 "header is required for signing",
             ));
         }
-        let (path, raw_query) = match req.uri.split_once('?') {
-            Some((p, q)) => (p, Some(q)),
+        let (path, raw_query) = match req.uri.as_bytes().iter().position(|&b| b == b'?') {
+            Some(i) => (req.uri.get(..i).unwrap_or_default(), req.uri.get(i + 1..)),
             None => (req.uri, None),
         };
         let settings = params.settings;
         let token = params.credentials.session_token();
         let header_mode = mode == Mode::Header;
 
-        // The date: a request that already carries X-Amz-Date is signed with that value.
-        let existing_date = req
-            .headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case("x-amz-date"))
-            .map(|(_, v)| v.trim());
         let amz_date = match existing_date {
             Some(d) if header_mode && d.len() == 16 => {
                 let mut out = [0u8; 16];
@@ -726,10 +718,6 @@ impl<'a> Prepared<'a> {
             PayloadHash::Body | PayloadHash::SignedHeader => hex32(&Sha256::digest(req.body)),
         };
 
-        let has_token_header = req
-            .headers
-            .iter()
-            .any(|(n, _)| n.eq_ignore_ascii_case("x-amz-security-token"));
         let sign_token = settings.session_token == SessionTokenMode::Sign;
         let add_token = if header_mode && sign_token && !has_token_header {
             token
@@ -741,15 +729,11 @@ impl<'a> Prepared<'a> {
         let add_date = header_mode && existing_date.is_none();
         let with_sha = header_mode && settings.payload == PayloadHash::SignedHeader;
         // Every header to sign, merged and sorted once, on the stack for usual requests.
-        let mut headers = HeaderList::default();
-        for &(n, v) in req.headers {
-            headers.push(n, Val::Str(v));
-        }
         if with_sha {
-            headers.push("x-amz-content-sha256", Val::Sha);
+            headers.push_lower("x-amz-content-sha256", Val::Sha);
         }
         if add_date {
-            headers.push("x-amz-date", Val::Date);
+            headers.push_lower("x-amz-date", Val::Date);
         }
         if let Some(t) = add_token {
             let v = if params.credentials.token_is_canonical() {
@@ -757,7 +741,7 @@ impl<'a> Prepared<'a> {
             } else {
                 Val::Str(t)
             };
-            headers.push("x-amz-security-token", v);
+            headers.push_lower("x-amz-security-token", v);
         }
         headers.sort();
 
@@ -791,12 +775,12 @@ impl<'a> Prepared<'a> {
 
     /// The full header list to sign: the request's plus what header mode adds, sorted, each
     /// with whether its value is already canonical (needs no trimming or folding).
-    fn all_headers(&self) -> impl Iterator<Item = (&str, &str, bool)> + '_ {
-        self.headers.as_slice().iter().map(|&(n, v)| match v {
-            Val::Str(s) => (n, s, false),
-            Val::Canonical(s) => (n, s, true),
-            Val::Date => (n, as_str(&self.amz_date), true),
-            Val::Sha => (n, as_str(&self.payload_hash), true),
+    fn all_headers(&self) -> impl Iterator<Item = (&Header<'a>, &[u8], bool)> + '_ {
+        self.headers.as_slice().iter().map(|h| match h.value {
+            Val::Str(s) => (h, s.as_bytes(), false),
+            Val::Canonical(s) => (h, s.as_bytes(), true),
+            Val::Date => (h, &self.amz_date[..], true),
+            Val::Sha => (h, &self.payload_hash[..], true),
         })
     }
 
@@ -818,22 +802,22 @@ impl<'a> Prepared<'a> {
         sink.put(b"\n");
         // Canonical headers: repeated names joined with ',' in their original order.
         let mut prev: Option<&str> = None;
-        for (name, value, canonical) in self.all_headers() {
-            if prev.is_some_and(|p| p.eq_ignore_ascii_case(name)) {
+        for (header, value, canonical) in self.all_headers() {
+            if prev.is_some_and(|p| p.eq_ignore_ascii_case(header.name)) {
                 sink.put(b",");
             } else {
                 if prev.is_some() {
                     sink.put(b"\n");
                 }
-                write_lower(sink, name);
+                header.write_name(sink);
                 sink.put(b":");
             }
             if canonical {
-                sink.put_str(value);
+                sink.put(value);
             } else {
                 write_folded(sink, value);
             }
-            prev = Some(name);
+            prev = Some(header.name);
         }
         if prev.is_some() {
             sink.put(b"\n");
@@ -849,15 +833,15 @@ impl<'a> Prepared<'a> {
 
     fn write_signed_headers(&self, sink: &mut impl Sink) {
         let mut prev: Option<&str> = None;
-        for &(name, _) in self.headers.as_slice() {
-            if prev.is_some_and(|p| p.eq_ignore_ascii_case(name)) {
+        for header in self.headers.as_slice() {
+            if prev.is_some_and(|p| p.eq_ignore_ascii_case(header.name)) {
                 continue;
             }
             if prev.is_some() {
                 sink.put_str(";");
             }
-            write_lower(sink, name);
-            prev = Some(name);
+            header.write_name(sink);
+            prev = Some(header.name);
         }
     }
 
@@ -903,7 +887,7 @@ fn presign_query(
     raw_query: &str,
     params: &SigningParams<'_>,
     amz_date: &[u8; 16],
-    headers: &[(&str, Val<'_>)],
+    headers: &[Header<'_>],
     expires_in: Duration,
 ) -> Result<String, Error> {
     let secs = expires_in.as_secs();
@@ -923,7 +907,7 @@ fn presign_query(
     credential.push_str(params.service);
     credential.push_str("/aws4_request");
     let mut signed = String::new();
-    for (i, (n, _)) in dedup_names(headers).enumerate() {
+    for (i, n) in dedup_names(headers).enumerate() {
         if i > 0 {
             signed.push(';');
         }
@@ -961,38 +945,114 @@ enum Val<'a> {
 /// How many headers fit on the stack before the list spills to the heap.
 const INLINE_HEADERS: usize = 8;
 
+/// A header to sign.
+#[derive(Clone, Copy)]
+struct Header<'a> {
+    name: &'a str,
+    value: Val<'a>,
+    /// The name has no upper-case letter: it is written as it is.
+    lower: bool,
+}
+
+impl Header<'_> {
+    fn write_name(&self, sink: &mut impl Sink) {
+        if self.lower {
+            sink.put_str(self.name);
+        } else {
+            for b in self.name.bytes() {
+                sink.put(&[b.to_ascii_lowercase()]);
+            }
+        }
+    }
+}
+
 /// The headers to sign, sorted by lower-cased name (stable: repeated names keep their order).
 struct HeaderList<'a> {
-    inline: [(&'a str, Val<'a>); INLINE_HEADERS],
+    inline: [Header<'a>; INLINE_HEADERS],
     len: usize,
-    spill: Vec<(&'a str, Val<'a>)>,
+    spill: Vec<Header<'a>>,
 }
 
 impl Default for HeaderList<'_> {
     fn default() -> Self {
         Self {
-            inline: [("", Val::Str("")); INLINE_HEADERS],
+            inline: [Header {
+                name: "",
+                value: Val::Str(""),
+                lower: true,
+            }; INLINE_HEADERS],
             len: 0,
             spill: Vec::new(),
         }
     }
 }
 
+/// What [`HeaderList::from_request`] noticed among the request's headers.
+struct Seen<'a> {
+    host: bool,
+    /// The first `x-amz-date`, trimmed: a request that carries one is signed with it.
+    date: Option<&'a str>,
+    token: bool,
+}
+
 impl<'a> HeaderList<'a> {
-    fn push(&mut self, name: &'a str, value: Val<'a>) {
+    /// The request's headers, in one pass that also notes the three the signer cares about.
+    fn from_request(headers: &[(&'a str, &'a str)]) -> (Self, Seen<'a>) {
+        let mut list = Self::default();
+        let mut seen = Seen {
+            host: false,
+            date: None,
+            token: false,
+        };
+        for &(name, value) in headers {
+            let lower = !name.bytes().any(|b| b.is_ascii_uppercase());
+            list.push(Header {
+                name,
+                value: Val::Str(value),
+                lower,
+            });
+            let is = |wanted: &str| {
+                name.len() == wanted.len()
+                    && if lower {
+                        name == wanted
+                    } else {
+                        name.eq_ignore_ascii_case(wanted)
+                    }
+            };
+            if is("host") {
+                seen.host = true;
+            } else if is("x-amz-date") {
+                seen.date = seen.date.or(Some(value.trim()));
+            } else if is("x-amz-security-token") {
+                seen.token = true;
+            }
+        }
+        (list, seen)
+    }
+
+    /// Adds a header whose name the signer chose (already lower case).
+    fn push_lower(&mut self, name: &'a str, value: Val<'a>) {
+        self.push(Header {
+            name,
+            value,
+            lower: true,
+        });
+    }
+
+    fn push(&mut self, header: Header<'a>) {
         if self.spill.is_empty() {
             if let Some(slot) = self.inline.get_mut(self.len) {
-                *slot = (name, value);
+                *slot = header;
                 self.len += 1;
                 return;
             }
             self.spill
                 .extend_from_slice(self.inline.get(..self.len).unwrap_or_default());
         }
-        self.spill.push((name, value));
+        self.spill.push(header);
     }
 
-    fn as_slice(&self) -> &[(&'a str, Val<'a>)] {
+    fn as_slice(&self) -> &[Header<'a>] {
         if self.spill.is_empty() {
             self.inline.get(..self.len).unwrap_or_default()
         } else {
@@ -1007,15 +1067,15 @@ impl<'a> HeaderList<'a> {
             &mut self.spill
         };
         // Callers usually pass them sorted (the client does): check before sorting.
-        if !slice.is_sorted_by(|a, b| cmp_ignore_case(a.0, b.0).is_le()) {
-            slice.sort_by(|a, b| cmp_ignore_case(a.0, b.0));
+        if !slice.is_sorted_by(|a, b| cmp_ignore_case(a.name, b.name).is_le()) {
+            slice.sort_by(|a, b| cmp_ignore_case(a.name, b.name));
         }
     }
 }
 
-fn dedup_names<'h>(headers: &'h [(&'h str, Val<'h>)]) -> impl Iterator<Item = (&'h str, Val<'h>)> {
+fn dedup_names<'h>(headers: &'h [Header<'h>]) -> impl Iterator<Item = &'h str> {
     let mut prev: Option<&str> = None;
-    headers.iter().copied().filter(move |(n, _)| {
+    headers.iter().map(|h| h.name).filter(move |n| {
         let dup = prev.is_some_and(|p| p.eq_ignore_ascii_case(n));
         prev = Some(n);
         !dup
@@ -1025,7 +1085,7 @@ fn dedup_names<'h>(headers: &'h [(&'h str, Val<'h>)]) -> impl Iterator<Item = (&
 /// Writes the canonical URI: normalized (when asked) and percent-encoded from the raw path,
 /// so an already-encoded `%2F` becomes `%252F` (non-S3 "double" encoding).
 fn write_canonical_path(sink: &mut impl Sink, path: &str, normalize: bool) {
-    if path.is_empty() {
+    if path.is_empty() || path == "/" {
         sink.put(b"/");
         return;
     }
@@ -1350,6 +1410,43 @@ mod tests {
         assert_eq!(&d, b"20000229T000000Z");
         let d = amz_date(UNIX_EPOCH + Duration::from_secs(2_082_758_399)).expect("2035-12-31");
         assert_eq!(&d, b"20351231T235959Z");
+    }
+
+    #[test]
+    fn hex_matches_the_hex_crate() {
+        let mut bytes = [0u8; 32];
+        for seed in 0..=255u8 {
+            for (i, b) in bytes.iter_mut().enumerate() {
+                *b = seed.wrapping_mul(31) ^ u8::try_from(i).expect("< 32").wrapping_mul(97);
+            }
+            assert_eq!(hex32(&bytes).as_slice(), hex::encode(bytes).as_bytes());
+        }
+        assert_eq!(&hex32(&[0xff; 32]), &[b'f'; 64]);
+        assert_eq!(&hex32(&[0; 32]), &[b'0'; 64]);
+    }
+
+    #[test]
+    fn header_values_fold() {
+        fn folded(v: &str) -> String {
+            let mut out = Vec::new();
+            write_folded(&mut out, v.as_bytes());
+            String::from_utf8(out).expect("ascii")
+        }
+        // Nothing to fold: written as is (the fast path).
+        assert_eq!(
+            folded("application/x-www-form-urlencoded; charset=utf-8"),
+            "application/x-www-form-urlencoded; charset=utf-8"
+        );
+        assert_eq!(folded("a b c"), "a b c");
+        assert_eq!(folded("  a b  "), "a b");
+        // Runs, tabs, CR and LF become one space.
+        assert_eq!(folded("a  b"), "a b");
+        assert_eq!(folded("a\tb"), "a b");
+        assert_eq!(folded("a \r\n b   c"), "a b c");
+        assert_eq!(folded("\ta\n"), "a");
+        assert_eq!(folded(" \t "), "");
+        // Other control bytes take the slow path but are kept.
+        assert_eq!(folded("a\u{1}b c"), "a\u{1}b c");
     }
 
     #[test]
