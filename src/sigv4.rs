@@ -342,7 +342,8 @@ pub fn canonical_request(
     params: &SigningParams<'_>,
     mode: Mode,
 ) -> Result<String, Error> {
-    let prepared = Prepared::new(req, params, mode)?;
+    let mut headers = HeaderList::default();
+    let prepared = Prepared::new(req, params, mode, &mut headers)?;
     let mut out = Vec::with_capacity(512);
     prepared.write_canonical(&mut out);
     Ok(String::from_utf8_lossy(&out).into_owned())
@@ -357,7 +358,8 @@ pub fn string_to_sign(
     params: &SigningParams<'_>,
     mode: Mode,
 ) -> Result<String, Error> {
-    let prepared = Prepared::new(req, params, mode)?;
+    let mut headers = HeaderList::default();
+    let prepared = Prepared::new(req, params, mode, &mut headers)?;
     let mut out = Vec::with_capacity(160);
     prepared.write_string_to_sign(&mut out);
     Ok(String::from_utf8_lossy(&out).into_owned())
@@ -500,24 +502,24 @@ fn amz_date(time: SystemTime) -> Result<[u8; 16], Error> {
         ));
     }
     let mut out = *b"00000000T000000Z";
-    put_digits(&mut out, 0, y, 4);
-    put_digits(&mut out, 4, m, 2);
-    put_digits(&mut out, 6, d, 2);
-    put_digits(&mut out, 9, rem / 3600, 2);
-    put_digits(&mut out, 11, rem % 3600 / 60, 2);
-    put_digits(&mut out, 13, rem % 60, 2);
+    put_pair(&mut out, 0, y / 100);
+    put_pair(&mut out, 2, y % 100);
+    put_pair(&mut out, 4, m);
+    put_pair(&mut out, 6, d);
+    put_pair(&mut out, 9, rem / 3600);
+    put_pair(&mut out, 11, rem % 3600 / 60);
+    put_pair(&mut out, 13, rem % 60);
     Ok(out)
 }
 
-fn put_digits(out: &mut [u8; 16], at: usize, mut v: u64, width: usize) {
-    for i in (at..at + width).rev() {
-        if let Some(slot) = out.get_mut(i) {
-            // `v % 10` is a single digit.
-            #[allow(clippy::cast_possible_truncation)]
-            let digit = (v % 10) as u8;
-            *slot = b'0' + digit;
-        }
-        v /= 10;
+/// Writes `v` (below 100) as two digits at `at`.
+fn put_pair(out: &mut [u8; 16], at: usize, v: u64) {
+    // Both digits are below 10.
+    #[allow(clippy::cast_possible_truncation)]
+    let (tens, ones) = ((v / 10 % 10) as u8, (v % 10) as u8);
+    if let Some([a, b]) = out.get_mut(at..at + 2) {
+        *a = b'0' + tens;
+        *b = b'0' + ones;
     }
 }
 
@@ -663,7 +665,8 @@ struct Prepared<'a> {
     /// Canonical query (already encoded and sorted) when the request has one or in query mode.
     query: Option<String>,
     /// Headers to sign, sorted by lowercase name (stable, so repeated names keep their order).
-    headers: HeaderList<'a>,
+    /// (The list lives in the caller's frame, so nothing this size is moved.)
+    headers: &'a [Header<'a>],
     amz_date: [u8; 16],
     scope_tail: (&'a str, &'a str),
     payload_hash: [u8; 64],
@@ -679,12 +682,13 @@ struct Prepared<'a> {
 }
 
 impl<'a> Prepared<'a> {
-    fn new(
-        req: &SignableRequest<'a>,
-        params: &SigningParams<'a>,
+    fn new<'r: 'a>(
+        req: &SignableRequest<'r>,
+        params: &SigningParams<'r>,
         mode: Mode,
+        headers: &'a mut HeaderList<'r>,
     ) -> Result<Self, Error> {
-        let (mut headers, seen) = HeaderList::from_request(req.headers);
+        let seen = headers.fill(req.headers);
         let (existing_date, has_token_header) = (seen.date, seen.token);
         if !seen.host {
             return Err(Error::invalid_input(
@@ -744,6 +748,8 @@ impl<'a> Prepared<'a> {
             headers.push_lower("x-amz-security-token", v);
         }
         headers.sort();
+        let headers: &'a HeaderList<'r> = headers;
+        let headers = headers.as_slice();
 
         let query = match mode {
             Mode::Header => raw_query.map(|q| canonical_query(q, &[])),
@@ -751,7 +757,7 @@ impl<'a> Prepared<'a> {
                 raw_query.unwrap_or(""),
                 params,
                 &amz_date,
-                headers.as_slice(),
+                headers,
                 expires_in,
             )?),
         };
@@ -776,7 +782,7 @@ impl<'a> Prepared<'a> {
     /// The full header list to sign: the request's plus what header mode adds, sorted, each
     /// with whether its value is already canonical (needs no trimming or folding).
     fn all_headers(&self) -> impl Iterator<Item = (&Header<'a>, &[u8], bool)> + '_ {
-        self.headers.as_slice().iter().map(|h| match h.value {
+        self.headers.iter().map(|h| match h.value {
             Val::Str(s) => (h, s.as_bytes(), false),
             Val::Canonical(s) => (h, s.as_bytes(), true),
             Val::Date => (h, &self.amz_date[..], true),
@@ -833,7 +839,7 @@ impl<'a> Prepared<'a> {
 
     fn write_signed_headers(&self, sink: &mut impl Sink) {
         let mut prev: Option<&str> = None;
-        for header in self.headers.as_slice() {
+        for header in self.headers {
             if prev.is_some_and(|p| p.eq_ignore_ascii_case(header.name)) {
                 continue;
             }
@@ -996,9 +1002,9 @@ struct Seen<'a> {
 }
 
 impl<'a> HeaderList<'a> {
-    /// The request's headers, in one pass that also notes the three the signer cares about.
-    fn from_request(headers: &[(&'a str, &'a str)]) -> (Self, Seen<'a>) {
-        let mut list = Self::default();
+    /// Adds the request's headers, in one pass that also notes the three the signer cares
+    /// about.
+    fn fill(&mut self, headers: &[(&'a str, &'a str)]) -> Seen<'a> {
         let mut seen = Seen {
             host: false,
             date: None,
@@ -1006,7 +1012,7 @@ impl<'a> HeaderList<'a> {
         };
         for &(name, value) in headers {
             let lower = !name.bytes().any(|b| b.is_ascii_uppercase());
-            list.push(Header {
+            self.push(Header {
                 name,
                 value: Val::Str(value),
                 lower,
@@ -1027,7 +1033,7 @@ impl<'a> HeaderList<'a> {
                 seen.token = true;
             }
         }
-        (list, seen)
+        seen
     }
 
     /// Adds a header whose name the signer chose (already lower case).
@@ -1153,7 +1159,8 @@ fn sign_with<'a>(
     params: &SigningParams<'a>,
     key: impl FnOnce([u8; 8]) -> HmacSha256,
 ) -> Result<SignedHeaders<'a>, Error> {
-    let prepared = Prepared::new(req, params, Mode::Header)?;
+    let mut headers = HeaderList::default();
+    let prepared = Prepared::new(req, params, Mode::Header, &mut headers)?;
     let with_sha = prepared.with_sha;
     let mut date = [0u8; 8];
     date.copy_from_slice(prepared.amz_date.get(..8).unwrap_or(b"19700101"));
@@ -1193,7 +1200,8 @@ fn presign_with(
     expires_in: Duration,
     key: impl FnOnce([u8; 8]) -> HmacSha256,
 ) -> Result<PresignedRequest, Error> {
-    let prepared = Prepared::new(req, params, Mode::Query { expires_in })?;
+    let mut headers = HeaderList::default();
+    let prepared = Prepared::new(req, params, Mode::Query { expires_in }, &mut headers)?;
     let mut date = [0u8; 8];
     date.copy_from_slice(prepared.amz_date.get(..8).unwrap_or(b"19700101"));
     let signature = prepared.signature(key(date), None);
@@ -1410,6 +1418,13 @@ mod tests {
         assert_eq!(&d, b"20000229T000000Z");
         let d = amz_date(UNIX_EPOCH + Duration::from_secs(2_082_758_399)).expect("2035-12-31");
         assert_eq!(&d, b"20351231T235959Z");
+        let d = amz_date(UNIX_EPOCH).expect("epoch");
+        assert_eq!(&d, b"19700101T000000Z");
+        let d = amz_date(UNIX_EPOCH + Duration::from_secs(1_764_003_845)).expect("2025");
+        assert_eq!(&d, b"20251124T170405Z");
+        let d = amz_date(UNIX_EPOCH + Duration::from_secs(253_402_300_799)).expect("9999");
+        assert_eq!(&d, b"99991231T235959Z");
+        assert!(amz_date(UNIX_EPOCH + Duration::from_secs(253_402_300_800)).is_err());
     }
 
     #[test]
