@@ -2,13 +2,16 @@
 //! cached), a presigned EKS-style `GetCallerIdentity`, and one SHA-256 block compression, the
 //! unit the targets are expressed in.
 //!
-//! Targets: cold <= 1.4 x 42 compressions, warm <= 1.25 x 26 compressions.
+//! Targets: cold <= 1.4 x 42 compressions, warm <= 1.25 x 26 compressions. After a
+//! `cargo bench` run, the medians are printed beside those limits, computed from the
+//! compression measured in the same run.
 #![allow(missing_docs, clippy::expect_used)]
 
 use std::hint::black_box;
+use std::path::PathBuf;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{Criterion, criterion_group};
 use tinysts::Credentials;
 use tinysts::sigv4::{self, SignableRequest, Signer, SigningParams, SigningSettings};
 
@@ -110,5 +113,60 @@ fn bench(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, bench);
-criterion_main!(benches);
+/// Where criterion writes its estimates (the same place it would choose by default).
+fn output_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(
+            || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"),
+            PathBuf::from,
+        )
+        .join("criterion")
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().output_directory(&output_dir());
+    targets = bench
+}
+
+/// The median of one benchmark, in ns, if this run measured it (estimates written since
+/// `since`).
+fn median(id: &str, since: SystemTime) -> Option<f64> {
+    let path = output_dir().join(id).join("new/estimates.json");
+    let fresh = std::fs::metadata(&path).and_then(|m| m.modified()).ok()? >= since;
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).ok()?).ok()?;
+    fresh.then(|| json.pointer("/median/point_estimate")?.as_f64())?
+}
+
+/// Prints each signing median beside its limit: `factor x compressions x` the median of one
+/// compression measured in the same run.
+fn report(since: SystemTime) {
+    let Some(unit) = median("sha256_compress_one_block", since) else {
+        return;
+    };
+    println!("\nlimits (medians of this run; C = one SHA-256 compression = {unit:.2} ns)");
+    for (id, factor, blocks) in [
+        ("sign_assume_role_warm", 1.25, 26.0),
+        ("sign_assume_role_cold", 1.4, 42.0),
+    ] {
+        let Some(m) = median(id, since) else { continue };
+        let limit = factor * blocks * unit;
+        let ratio = m / limit;
+        println!(
+            "  {id}: {:.3} µs, limit {factor} x {blocks} x C = {:.3} µs, ratio {ratio:.3}{}",
+            m / 1000.0,
+            limit / 1000.0,
+            if ratio > 1.0 { "  OVER THE LIMIT" } else { "" }
+        );
+    }
+}
+
+fn main() {
+    let since = SystemTime::now();
+    benches();
+    Criterion::default()
+        .configure_from_args()
+        .output_directory(&output_dir())
+        .final_summary();
+    report(since);
+}
