@@ -151,6 +151,266 @@ fn imds_disabled_by_environment() {
     assert!(e.to_string().contains("AWS_EC2_METADATA_DISABLED"));
 }
 
+/// The (method, path, carried an IMDS token) of each request seen.
+fn requests(seen: &Mutex<Vec<Seen>>) -> Vec<(String, String, bool)> {
+    seen.lock()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r.method.clone(),
+                r.path.clone(),
+                r.headers.contains_key("x-aws-ec2-metadata-token"),
+            )
+        })
+        .collect()
+}
+
+const ROLES: &str = "/latest/meta-data/iam/security-credentials/";
+const ROLE_CREDS: &str = "/latest/meta-data/iam/security-credentials/my-role";
+
+/// An IMDS whose token PUT and role-list GET each fail `failures` times with 500 first.
+fn flaky_imds(failures: usize) -> (String, Arc<Mutex<Vec<Seen>>>) {
+    let counts = Arc::new(Mutex::new(BTreeMap::<String, usize>::new()));
+    server(Arc::new(move |r: &Seen| {
+        let n = {
+            let mut c = counts.lock().unwrap();
+            let n = c.entry(r.path.clone()).or_default();
+            *n += 1;
+            *n
+        };
+        let has_token = r
+            .headers
+            .get("x-aws-ec2-metadata-token")
+            .map(String::as_str)
+            == Some("tok");
+        match (r.method.as_str(), r.path.as_str()) {
+            ("PUT", "/latest/api/token") if n > failures => (200, "tok".into()),
+            (_, ROLES) if n > failures && has_token => (200, "my-role\n".into()),
+            (_, ROLE_CREDS) if has_token => (200, CREDS_JSON.into()),
+            (_, _) if !has_token && r.method == "GET" => (401, String::new()),
+            _ => (500, "busy".into()),
+        }
+    }))
+}
+
+#[test]
+fn imds_makes_each_request_up_to_the_attempts() {
+    let (url, seen) = flaky_imds(1);
+    let c = ImdsProvider::with_endpoint(&url)
+        .with_attempts(2)
+        .provide_credentials()
+        .unwrap();
+    assert_eq!(c.access_key_id(), "ASIAIMDSEXAMPLE00001");
+    let calls = requests(&seen);
+    let want = [
+        ("PUT", "/latest/api/token", false),
+        ("PUT", "/latest/api/token", false),
+        ("GET", ROLES, true),
+        ("GET", ROLES, true),
+        ("GET", ROLE_CREDS, true),
+    ];
+    assert_eq!(calls.len(), want.len(), "{calls:?}");
+    for (got, want) in calls.iter().zip(want) {
+        assert_eq!((got.0.as_str(), got.1.as_str(), got.2), want);
+    }
+
+    // With one attempt (the default), the failed token request means IMDSv1: the GET goes
+    // without a token, this server refuses it, and the error says so.
+    let (url, seen) = flaky_imds(1);
+    let e = ImdsProvider::with_endpoint(&url)
+        .provide_credentials()
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Credentials);
+    assert!(e.to_string().contains("http 401"), "{e}");
+    assert_eq!(e.attempts(), 1);
+    let calls = requests(&seen);
+    assert_eq!(calls.len(), 2, "{calls:?}");
+    assert_eq!(calls[1], ("GET".to_owned(), ROLES.to_owned(), false));
+}
+
+#[test]
+fn imds_falls_back_to_v1_when_the_token_is_refused_unless_disabled() {
+    for refusal in [403, 404, 405] {
+        let (url, seen) = server(Arc::new(move |r: &Seen| {
+            match (r.method.as_str(), r.path.as_str()) {
+                ("PUT", _) => (refusal, String::new()),
+                (_, ROLES) => (200, "my-role".into()),
+                (_, ROLE_CREDS) => (200, CREDS_JSON.into()),
+                _ => (404, String::new()),
+            }
+        }));
+        // A refusal is final: no second token request even with attempts to spare.
+        let c = ImdsProvider::with_endpoint(&url)
+            .with_attempts(3)
+            .provide_credentials()
+            .unwrap();
+        assert_eq!(c.session_token(), Some("imds-token-value"));
+        let calls = requests(&seen);
+        assert_eq!(calls.len(), 3, "{calls:?}");
+        assert!(calls.iter().all(|c| !c.2), "IMDSv1 requests carry no token");
+
+        let e = ImdsProvider::with_endpoint(&url)
+            .with_v1_disabled(true)
+            .provide_credentials()
+            .unwrap_err();
+        assert!(e.to_string().contains("IMDSv1 is disabled"), "{e}");
+        assert_eq!(
+            seen.lock().unwrap().len(),
+            4,
+            "only the token request was made"
+        );
+    }
+    // A 400 to the token request is an error, not a reason to fall back.
+    let (url, seen) = server(Arc::new(|_: &Seen| (400, String::new())));
+    let e = ImdsProvider::with_endpoint(&url)
+        .provide_credentials()
+        .unwrap_err();
+    assert!(e.to_string().contains("http 400"), "{e}");
+    assert_eq!(seen.lock().unwrap().len(), 1);
+}
+
+#[test]
+fn imds_settings_come_from_the_environment_then_the_profile() {
+    // The token is given, every GET fails: the number of GETs is the number of attempts.
+    let (url, seen) = server(Arc::new(|r: &Seen| {
+        if r.method == "PUT" {
+            (200, "tok".into())
+        } else {
+            (503, String::new())
+        }
+    }));
+    let gets = || {
+        let n = seen
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|r| r.method == "GET")
+            .count();
+        seen.lock().unwrap().clear();
+        n
+    };
+    let profiles = ProfileSet::parse(
+        "[default]\nmetadata_service_num_attempts = 2\nmetadata_service_timeout = 5\n",
+        "",
+    )
+    .unwrap();
+    let run = |vars: &[(&str, &str)], profiles: &ProfileSet| {
+        let mut env: BTreeMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        env.insert("AWS_EC2_METADATA_SERVICE_ENDPOINT".into(), url.clone());
+        ImdsProvider::from_env(&|k| env.get(k).cloned(), profiles, "default")
+    };
+
+    let e = run(&[("AWS_METADATA_SERVICE_NUM_ATTEMPTS", "3")], &profiles)
+        .unwrap()
+        .provide_credentials()
+        .unwrap_err();
+    assert_eq!((e.attempts(), gets()), (3, 3));
+    assert!(e.to_string().contains("http 503 (after 3 attempts)"), "{e}");
+
+    let e = run(&[], &profiles)
+        .unwrap()
+        .provide_credentials()
+        .unwrap_err();
+    assert_eq!((e.attempts(), gets()), (2, 2));
+
+    let e = run(&[], &ProfileSet::default())
+        .unwrap()
+        .provide_credentials()
+        .unwrap_err();
+    assert_eq!((e.attempts(), gets()), (1, 1));
+
+    for (var, value) in [
+        ("AWS_METADATA_SERVICE_NUM_ATTEMPTS", "zero"),
+        ("AWS_METADATA_SERVICE_NUM_ATTEMPTS", "0"),
+        ("AWS_METADATA_SERVICE_TIMEOUT", "1.5"),
+        ("AWS_EC2_METADATA_V1_DISABLED", "maybe"),
+    ] {
+        let e = run(&[(var, value)], &profiles).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Config, "{var}={value}");
+        assert!(e.to_string().contains(var), "{e}");
+    }
+    // The environment's v1 switch is read: a refused token is then an error.
+    let (refusing, _) = server(Arc::new(|_: &Seen| (403, String::new())));
+    let env: BTreeMap<&str, String> = [
+        ("AWS_EC2_METADATA_SERVICE_ENDPOINT", refusing),
+        ("AWS_EC2_METADATA_V1_DISABLED", "true".to_owned()),
+    ]
+    .into();
+    let e = ImdsProvider::from_env(&|k| env.get(k).cloned(), &ProfileSet::default(), "default")
+        .unwrap()
+        .provide_credentials()
+        .unwrap_err();
+    assert!(e.to_string().contains("IMDSv1 is disabled"), "{e}");
+}
+
+#[test]
+fn imds_that_cannot_be_reached_gives_up_at_once() {
+    let port = {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let e = ImdsProvider::with_endpoint(format!("http://127.0.0.1:{port}"))
+        .with_attempts(3)
+        .provide_credentials()
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Credentials);
+    assert!(e.to_string().contains("could not be reached"), "{e}");
+}
+
+#[test]
+fn container_retries_failures_and_non_json_answers() {
+    let count = Arc::new(Mutex::new(0usize));
+    let c2 = Arc::clone(&count);
+    let (url, seen) = server(Arc::new(move |_: &Seen| {
+        let mut n = c2.lock().unwrap();
+        *n += 1;
+        match *n {
+            1 => (500, "{}".into()),
+            2 => (200, "<html>proxy error</html>".into()),
+            _ => (200, CREDS_JSON.into()),
+        }
+    }));
+    let env: BTreeMap<&str, String> =
+        [("AWS_CONTAINER_CREDENTIALS_FULL_URI", format!("{url}/creds"))].into();
+    let provider = ContainerProvider::from_env(&|k| env.get(k).cloned())
+        .unwrap()
+        .with_retries(3, std::time::Duration::from_millis(10));
+    let c = provider.provide_credentials().unwrap();
+    assert_eq!(c.access_key_id(), "ASIAIMDSEXAMPLE00001");
+    {
+        let seen = seen.lock().unwrap();
+        assert_eq!(seen.len(), 3);
+        assert!(
+            seen.iter()
+                .all(|r| r.headers.get("accept").map(String::as_str) == Some("application/json"))
+        );
+    }
+
+    // Always failing: exactly the attempts asked for, and the error says how many.
+    let (url, seen) = server(Arc::new(|_: &Seen| (500, "{}".into())));
+    let env: BTreeMap<&str, String> =
+        [("AWS_CONTAINER_CREDENTIALS_FULL_URI", format!("{url}/creds"))].into();
+    let provider = ContainerProvider::from_env(&|k| env.get(k).cloned()).unwrap();
+    let e = provider
+        .clone()
+        .with_retries(3, std::time::Duration::from_millis(10))
+        .provide_credentials()
+        .unwrap_err();
+    assert_eq!(e.attempts(), 3);
+    assert!(e.to_string().contains("http 500 (after 3 attempts)"), "{e}");
+    assert_eq!(seen.lock().unwrap().len(), 3);
+    let e = provider
+        .with_retries(1, std::time::Duration::ZERO)
+        .provide_credentials()
+        .unwrap_err();
+    assert_eq!(e.attempts(), 1);
+    assert_eq!(seen.lock().unwrap().len(), 4);
+}
+
 #[test]
 fn container_credentials_with_token_file() {
     let (url, seen) = server(Arc::new(|r: &Seen| {
@@ -348,6 +608,31 @@ fn default_chain_lists_every_source_when_nothing_is_found() {
         assert!(text.contains(source), "{source} missing from {text}");
     }
     assert_eq!(e.kind(), ErrorKind::Credentials);
+}
+
+#[test]
+fn default_chain_moves_past_an_instance_metadata_service_that_is_not_there() {
+    let port = {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let endpoint = format!("http://127.0.0.1:{port}");
+    let env = |k: &str| (k == "AWS_EC2_METADATA_SERVICE_ENDPOINT").then(|| endpoint.clone());
+    let loaded = Loaded {
+        profiles: ProfileSet::default(),
+        profile: "default".to_owned(),
+        config: ClientConfig::new("us-east-1"),
+        disk_cache: None,
+    };
+    let e = DefaultChain::new(&env, &loaded, None)
+        .provide_credentials()
+        .unwrap_err();
+    let text = e.to_string();
+    assert!(text.starts_with("no credentials found ("), "{text}");
+    assert!(
+        text.contains("instance metadata: the instance metadata service could not be reached"),
+        "{text}"
+    );
 }
 
 #[test]

@@ -28,11 +28,21 @@ fn cred_error(message: impl Into<String>) -> Error {
 
 /// A source that is not set up at all: the default chain moves on.
 fn not_configured(message: impl Into<String>) -> Error {
-    Error::other(ErrorKind::Credentials, message.into()).with_source(NotConfigured)
+    Error::other(ErrorKind::Credentials, message.into()).with_source(NotConfigured(None))
 }
 
+/// As [`not_configured`], keeping the cause (reachable through `source()`).
+fn not_configured_because(
+    message: impl Into<String>,
+    cause: impl std::error::Error + Send + Sync + 'static,
+) -> Error {
+    Error::other(ErrorKind::Credentials, message.into())
+        .with_source(NotConfigured(Some(Box::new(cause))))
+}
+
+/// The marker a "not set up here" error carries as its source, with the cause if any.
 #[derive(Debug)]
-struct NotConfigured;
+struct NotConfigured(Option<Box<dyn std::error::Error + Send + Sync>>);
 
 impl fmt::Display for NotConfigured {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -40,10 +50,29 @@ impl fmt::Display for NotConfigured {
     }
 }
 
-impl std::error::Error for NotConfigured {}
+impl std::error::Error for NotConfigured {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
+/// The "not set up here" reason in `e` or in one of its causes (a [`CachingProvider`] wraps
+/// its provider's error): the text of the error that carries the marker.
+fn not_configured_reason(e: &Error) -> Option<String> {
+    let mut current: &(dyn std::error::Error + 'static) = e;
+    loop {
+        let source = current.source()?;
+        if source.is::<NotConfigured>() {
+            return Some(current.to_string());
+        }
+        current = source;
+    }
+}
 
 fn is_not_configured(e: &Error) -> bool {
-    std::error::Error::source(e).is_some_and(<dyn std::error::Error>::is::<NotConfigured>)
+    not_configured_reason(e).is_some()
 }
 
 /// Credentials from a JSON document with `AccessKeyId`, `SecretAccessKey`, optional
@@ -176,18 +205,24 @@ fn read_small(resp: &mut ureq::http::Response<ureq::Body>, what: &str) -> Result
 /// Container credentials (ECS task roles, EKS Pod Identity): GETs the URI from
 /// [`config::container_uri`] with the `AWS_CONTAINER_AUTHORIZATION_TOKEN` (or the contents
 /// of `AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE`, re-read each time) as `Authorization`.
+///
+/// As botocore does: 2 s timeouts, and 3 attempts 1 s apart when the endpoint cannot be
+/// reached, answers other than 200, or answers with something that is not JSON.
 #[derive(Clone)]
 pub struct ContainerProvider {
     uri: String,
     token: Option<String>,
     token_file: Option<String>,
     agent: ureq::Agent,
+    attempts: u32,
+    pause: Duration,
 }
 
 impl fmt::Debug for ContainerProvider {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ContainerProvider")
             .field("uri", &self.uri)
+            .field("attempts", &self.attempts)
             .finish_non_exhaustive()
     }
 }
@@ -212,7 +247,54 @@ impl ContainerProvider {
             token: env("AWS_CONTAINER_AUTHORIZATION_TOKEN").filter(|t| !t.is_empty()),
             token_file: env("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE").filter(|t| !t.is_empty()),
             agent: http_agent(Duration::from_secs(2)),
+            attempts: 3,
+            pause: Duration::from_secs(1),
         })
+    }
+
+    /// Makes at most `attempts` requests (at least 1), `pause` apart; the default is 3, 1 s
+    /// apart.
+    #[must_use]
+    pub fn with_retries(mut self, attempts: u32, pause: Duration) -> Self {
+        self.attempts = attempts.max(1);
+        self.pause = pause;
+        self
+    }
+
+    /// One request. `Ok(Err(_))` is a failure worth another attempt.
+    fn attempt(&self, token: Option<&str>) -> Result<Result<Credentials, Error>, Error> {
+        let mut req = self
+            .agent
+            .get(&self.uri)
+            .header("accept", "application/json");
+        if let Some(t) = token {
+            req = req.header("authorization", t);
+        }
+        let mut resp = match req.call() {
+            Ok(resp) => resp,
+            Err(e) => {
+                return Ok(Err(cred_error(
+                    "the container credentials endpoint could not be reached",
+                )
+                .with_source(e)));
+            }
+        };
+        let status = resp.status().as_u16();
+        let body = match read_small(&mut resp, "container credentials") {
+            Ok(body) => body,
+            Err(e) => return Ok(Err(e)),
+        };
+        if status != 200 {
+            return Ok(Err(cred_error(format!(
+                "the container credentials endpoint answered http {status}"
+            ))));
+        }
+        if json::parse_object(body.trim()).is_none() {
+            return Ok(Err(cred_error(
+                "the container credentials endpoint answered with something that is not JSON",
+            )));
+        }
+        credentials_from_json(&body, "the container credentials endpoint").map(Ok)
     }
 }
 
@@ -230,106 +312,271 @@ impl ProvideCredentials for ContainerProvider {
             ),
             None => self.token.clone(),
         };
-        let mut req = self.agent.get(&self.uri);
-        if let Some(t) = token {
-            if t.contains(['\r', '\n']) {
-                return Err(cred_error(
-                    "the container authorization token has a line break",
-                ));
+        if token.as_deref().is_some_and(|t| t.contains(['\r', '\n'])) {
+            return Err(cred_error(
+                "the container authorization token has a line break",
+            ));
+        }
+        let mut attempt = 1;
+        loop {
+            match self.attempt(token.as_deref())? {
+                Ok(credentials) => return Ok(credentials),
+                Err(e) if attempt >= self.attempts => return Err(e.with_attempts(attempt)),
+                Err(_) => {
+                    std::thread::sleep(self.pause);
+                    attempt += 1;
+                }
             }
-            req = req.header("authorization", t);
         }
-        let mut resp = req.call().map_err(|e| {
-            cred_error("the container credentials endpoint could not be reached").with_source(e)
-        })?;
-        let status = resp.status().as_u16();
-        let body = read_small(&mut resp, "container credentials")?;
-        if status != 200 {
-            return Err(cred_error(format!(
-                "the container credentials endpoint answered http {status}"
-            )));
-        }
-        credentials_from_json(&body, "the container credentials endpoint")
     }
 }
 
-/// EC2 instance metadata (IMDSv2): a session token (PUT), the role name, then the role's
-/// credentials. About 1 s timeouts, so that a machine that is not on EC2 does not wait.
+/// What the IMDS token request gave.
+enum ImdsToken {
+    /// An `IMDSv2` session token.
+    Token(String),
+    /// No token (refused with 403, 404 or 405, a read timeout, or attempts used up): go on
+    /// with `IMDSv1` unless it is disabled, as botocore does.
+    V1,
+    /// No connection could be made: there is no instance metadata service here.
+    Unreachable(ureq::Error),
+}
+
+/// EC2 instance metadata: a session token (PUT), the role name, then the role's credentials.
+///
+/// Settings are botocore's: `AWS_METADATA_SERVICE_TIMEOUT` or the profile's
+/// `metadata_service_timeout` (seconds, default 1, so that a machine that is not on EC2 does
+/// not wait), `AWS_METADATA_SERVICE_NUM_ATTEMPTS` or `metadata_service_num_attempts` (default
+/// 1: each request is made that many times at most), and `AWS_EC2_METADATA_V1_DISABLED` or
+/// `ec2_metadata_v1_disabled`. When the token request is refused (403, 404, 405) or times out
+/// reading, the requests go on without a token (`IMDSv1`) unless that is disabled. When no
+/// connection can be made at all, the provider gives up at once: the default chain moves on.
 #[derive(Clone)]
 pub struct ImdsProvider {
     endpoint: String,
     agent: ureq::Agent,
+    attempts: u32,
+    v1_disabled: bool,
 }
 
 impl fmt::Debug for ImdsProvider {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ImdsProvider")
             .field("endpoint", &self.endpoint)
+            .field("attempts", &self.attempts)
+            .field("v1_disabled", &self.v1_disabled)
             .finish_non_exhaustive()
     }
 }
 
 impl ImdsProvider {
     /// From the environment and profile (`AWS_EC2_METADATA_DISABLED`,
-    /// `AWS_EC2_METADATA_SERVICE_ENDPOINT[_MODE]`).
+    /// `AWS_EC2_METADATA_SERVICE_ENDPOINT[_MODE]`, and the settings above).
     ///
     /// # Errors
-    /// Not configured when disabled; [`ErrorKind::Config`] for an invalid endpoint or mode.
+    /// Not configured when disabled; [`ErrorKind::Config`] for an invalid endpoint, mode,
+    /// timeout, number of attempts or boolean.
     pub fn from_env(env: Env<'_>, profiles: &ProfileSet, profile: &str) -> Result<Self, Error> {
         if env("AWS_EC2_METADATA_DISABLED").is_some_and(|v| v.trim().eq_ignore_ascii_case("true")) {
             return Err(not_configured("AWS_EC2_METADATA_DISABLED is true"));
         }
-        let endpoint = config::imds_endpoint(env, profiles.profile(profile), None, None)?;
-        Ok(Self::with_endpoint(endpoint))
+        let props = profiles.profile(profile);
+        let endpoint = config::imds_endpoint(env, props, None, None)?;
+        let setting = |var: &str, key: &str| {
+            env(var)
+                .or_else(|| props.and_then(|p| p.get(key)).cloned())
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
+        let number = |var: &str, key: &str, default: u64, max: u64| match setting(var, key) {
+            None => Ok(default),
+            Some(v) => v
+                .parse::<u64>()
+                .ok()
+                .filter(|n| (1..=max).contains(n))
+                .ok_or_else(|| {
+                    Error::other(
+                        ErrorKind::Config,
+                        format!("{var} / {key} must be a whole number from 1 to {max}"),
+                    )
+                }),
+        };
+        let timeout = number(
+            "AWS_METADATA_SERVICE_TIMEOUT",
+            "metadata_service_timeout",
+            1,
+            3600,
+        )?;
+        let attempts = number(
+            "AWS_METADATA_SERVICE_NUM_ATTEMPTS",
+            "metadata_service_num_attempts",
+            1,
+            100,
+        )?;
+        let v1_disabled = match setting("AWS_EC2_METADATA_V1_DISABLED", "ec2_metadata_v1_disabled")
+        {
+            None => false,
+            Some(v) if v.eq_ignore_ascii_case("true") => true,
+            Some(v) if v.eq_ignore_ascii_case("false") => false,
+            Some(_) => {
+                return Err(Error::other(
+                    ErrorKind::Config,
+                    "AWS_EC2_METADATA_V1_DISABLED / ec2_metadata_v1_disabled must be true or false"
+                        .to_owned(),
+                ));
+            }
+        };
+        Ok(Self::with_endpoint(endpoint)
+            .with_timeout(Duration::from_secs(timeout))
+            .with_attempts(u32::try_from(attempts).unwrap_or(1))
+            .with_v1_disabled(v1_disabled))
     }
 
-    /// A provider for the IMDS at `endpoint` (e.g. `http://169.254.169.254`).
+    /// A provider for the IMDS at `endpoint` (e.g. `http://169.254.169.254`): 1 s timeouts,
+    /// one attempt per request, `IMDSv1` fallback allowed.
     #[must_use]
     pub fn with_endpoint(endpoint: impl Into<String>) -> Self {
         Self {
             endpoint: endpoint.into().trim_end_matches('/').to_owned(),
             agent: http_agent(Duration::from_secs(1)),
+            attempts: 1,
+            v1_disabled: false,
         }
     }
 
-    fn get(&self, path: &str, token: &str) -> Result<String, Error> {
-        let mut resp = self
-            .agent
-            .get(&format!("{}{path}", self.endpoint))
-            .header("x-aws-ec2-metadata-token", token)
-            .call()
-            .map_err(|e| {
-                cred_error("the instance metadata service could not be reached").with_source(e)
-            })?;
-        let status = resp.status().as_u16();
-        let body = read_small(&mut resp, "instance metadata")?;
-        if status != 200 {
-            return Err(cred_error(format!(
-                "the instance metadata service answered http {status}"
-            )));
+    /// Sets the connect and read timeout (the whole request may take twice that).
+    #[must_use]
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.agent = http_agent(timeout);
+        self
+    }
+
+    /// Makes each request at most `attempts` times (at least 1).
+    #[must_use]
+    pub fn with_attempts(mut self, attempts: u32) -> Self {
+        self.attempts = attempts.max(1);
+        self
+    }
+
+    /// Refuses to go on without a session token (`IMDSv1`) when none can be had.
+    #[must_use]
+    pub fn with_v1_disabled(mut self, disabled: bool) -> Self {
+        self.v1_disabled = disabled;
+        self
+    }
+
+    fn token(&self) -> Result<ImdsToken, Error> {
+        let url = format!("{}/latest/api/token", self.endpoint);
+        let mut unreachable = None;
+        for _ in 0..self.attempts {
+            let sent = self
+                .agent
+                .put(&url)
+                .header("x-aws-ec2-metadata-token-ttl-seconds", "21600")
+                .send_empty();
+            let mut resp = match sent {
+                Ok(resp) => resp,
+                Err(e) if connect_failure(&e) => {
+                    unreachable = Some(e);
+                    continue;
+                }
+                Err(ureq::Error::Timeout(_)) => return Ok(ImdsToken::V1),
+                Err(_) => continue,
+            };
+            unreachable = None;
+            let status = resp.status().as_u16();
+            let Ok(token) = read_small(&mut resp, "instance metadata token") else {
+                continue;
+            };
+            match status {
+                200 if !token.trim().is_empty() => {
+                    return Ok(ImdsToken::Token(token.trim().to_owned()));
+                }
+                200 | 403 | 404 | 405 => return Ok(ImdsToken::V1),
+                400 => {
+                    return Err(cred_error(
+                        "the instance metadata service refused the token request (http 400)",
+                    ));
+                }
+                _ => {}
+            }
         }
-        Ok(body)
+        Ok(unreachable.map_or(ImdsToken::V1, ImdsToken::Unreachable))
+    }
+
+    fn get(&self, path: &str, token: Option<&str>) -> Result<String, Error> {
+        let url = format!("{}{path}", self.endpoint);
+        let mut last = None;
+        for _ in 0..self.attempts {
+            let mut req = self.agent.get(&url);
+            if let Some(t) = token {
+                req = req.header("x-aws-ec2-metadata-token", t);
+            }
+            let mut resp = match req.call() {
+                Ok(resp) => resp,
+                Err(e) => {
+                    last = Some(
+                        cred_error("the instance metadata service could not be reached")
+                            .with_source(e),
+                    );
+                    continue;
+                }
+            };
+            let status = resp.status().as_u16();
+            match read_small(&mut resp, "instance metadata") {
+                Ok(body) if status == 200 && !body.trim().is_empty() => return Ok(body),
+                Ok(_) if status == 200 => {
+                    last = Some(cred_error("the instance metadata service answered empty"));
+                }
+                Ok(_) => {
+                    last = Some(cred_error(format!(
+                        "the instance metadata service answered http {status}"
+                    )));
+                }
+                Err(e) => last = Some(e),
+            }
+        }
+        Err(last
+            .unwrap_or_else(|| cred_error("the instance metadata service failed"))
+            .with_attempts(self.attempts))
+    }
+}
+
+/// Whether `e` happened before any connection was made.
+fn connect_failure(e: &ureq::Error) -> bool {
+    match e {
+        ureq::Error::Timeout(t) => matches!(t, ureq::Timeout::Connect | ureq::Timeout::Resolve),
+        ureq::Error::ConnectionFailed | ureq::Error::HostNotFound => true,
+        ureq::Error::Io(io) => matches!(
+            io.kind(),
+            std::io::ErrorKind::ConnectionRefused
+                | std::io::ErrorKind::HostUnreachable
+                | std::io::ErrorKind::NetworkUnreachable
+                | std::io::ErrorKind::AddrNotAvailable
+        ),
+        _ => false,
     }
 }
 
 impl ProvideCredentials for ImdsProvider {
     fn provide_credentials(&self) -> Result<Credentials, Error> {
-        let mut resp = self
-            .agent
-            .put(&format!("{}/latest/api/token", self.endpoint))
-            .header("x-aws-ec2-metadata-token-ttl-seconds", "21600")
-            .send_empty()
-            .map_err(|e| {
-                not_configured("the instance metadata service could not be reached").with_source(e)
-            })?;
-        let status = resp.status().as_u16();
-        let token = read_small(&mut resp, "instance metadata token")?;
-        if status != 200 || token.trim().is_empty() {
-            return Err(cred_error(format!(
-                "the instance metadata token request answered http {status}"
-            )));
-        }
-        let token = token.trim();
+        let token = match self.token()? {
+            ImdsToken::Token(t) => Some(t),
+            ImdsToken::Unreachable(e) => {
+                return Err(not_configured_because(
+                    "the instance metadata service could not be reached",
+                    e,
+                ));
+            }
+            ImdsToken::V1 if self.v1_disabled => {
+                return Err(cred_error(
+                    "no instance metadata session token could be had, and IMDSv1 is disabled \
+                     (ec2_metadata_v1_disabled)",
+                ));
+            }
+            ImdsToken::V1 => None,
+        };
+        let token = token.as_deref();
         let roles = self.get("/latest/meta-data/iam/security-credentials/", token)?;
         let role = roles
             .lines()
@@ -796,12 +1043,13 @@ impl ProvideCredentials for DefaultChain {
             match source {
                 Ok(p) => match p.provide_credentials() {
                     Ok(c) => return Ok(c),
-                    Err(e) if is_not_configured(&e) => reasons.push(format!("{name}: {e}")),
-                    Err(e) => {
-                        return Err(
-                            cred_error(format!("{name} credentials failed: {e}")).with_source(e)
-                        );
-                    }
+                    Err(e) => match not_configured_reason(&e) {
+                        Some(why) => reasons.push(format!("{name}: {why}")),
+                        None => {
+                            return Err(cred_error(format!("{name} credentials failed: {e}"))
+                                .with_source(e));
+                        }
+                    },
                 },
                 Err(why) => reasons.push(format!("{name}: {why}")),
             }
