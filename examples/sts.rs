@@ -498,19 +498,8 @@ impl Context {
             env.insert("AWS_REGION".into(), r.clone());
         }
         let lookup = |k: &str| env.get(k).cloned();
-        let loaded = match credentials::load(&lookup) {
-            Ok(l) => l,
-            // No region anywhere: STS's default, us-east-1.
-            Err(e)
-                if e.kind() == tinysts::ErrorKind::Config
-                    && e.to_string().starts_with("no region") =>
-            {
-                env.insert("AWS_REGION".into(), "us-east-1".into());
-                let lookup = |k: &str| env.get(k).cloned();
-                credentials::load(&lookup)?
-            }
-            Err(e) => return Err(e.into()),
-        };
+        // With no region anywhere, the global endpoint, as the AWS CLI does.
+        let loaded = credentials::load(&lookup)?;
         let mut config = loaded.config.clone();
         let endpoint_url = args
             .endpoint_url

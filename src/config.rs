@@ -83,14 +83,16 @@ pub fn configured_endpoint(
 }
 
 /// Builds a [`ClientConfig`] from the environment and profile `profile`: region
-/// (`AWS_REGION`, `AWS_DEFAULT_REGION`, profile `region`), the STS endpoint URL
+/// (`AWS_REGION`, `AWS_DEFAULT_REGION`, profile `region`; with none set, `aws-global`, the
+/// global endpoint `https://sts.amazonaws.com` signed for `us-east-1`, as the AWS CLI does),
+/// the STS endpoint URL
 /// ([`configured_endpoint`]), `AWS_STS_REGIONAL_ENDPOINTS` / `sts_regional_endpoints`
 /// (`legacy` opts into the global endpoint; regional is the default), `AWS_USE_FIPS_ENDPOINT` /
 /// `use_fips_endpoint`, `AWS_USE_DUALSTACK_ENDPOINT` / `use_dualstack_endpoint`, and
 /// `AWS_MAX_ATTEMPTS` / `max_attempts`, and `AWS_CA_BUNDLE` / `ca_bundle`.
 ///
 /// # Errors
-/// [`ErrorKind::Config`] when no region is set anywhere, or a setting has an invalid value.
+/// [`ErrorKind::Config`] when a setting has an invalid value.
 pub fn client_config(
     env: Env<'_>,
     profiles: &ProfileSet,
@@ -107,11 +109,7 @@ pub fn client_config(
     let region = get(env, "AWS_REGION")
         .or_else(|| get(env, "AWS_DEFAULT_REGION"))
         .or_else(|| prop("region"))
-        .ok_or_else(|| {
-            config_error(format!(
-                "no region: set AWS_REGION or `region` in profile `{profile}`"
-            ))
-        })?;
+        .unwrap_or_else(|| "aws-global".to_owned());
     let mut config = ClientConfig::new(region);
     config.endpoint_url = configured_endpoint("STS", env, profiles, profile, None, false);
     let flag = |env_key: &str, prop_key: &str| -> Result<bool, Error> {
@@ -324,8 +322,13 @@ mod tests {
             client_config(&env, &profiles, "p").expect("config").region,
             "us-west-2"
         );
+        // No region anywhere: the global endpoint, as the AWS CLI (botocore) chooses.
         let none = |_: &str| None;
-        let e = client_config(&none, &ProfileSet::default(), "default").expect_err("no region");
-        assert_eq!(e.kind(), ErrorKind::Config);
+        let c = client_config(&none, &ProfileSet::default(), "default").expect("no region");
+        assert_eq!(c.region, "aws-global");
+        let e = crate::endpoint::resolve(&crate::endpoint::EndpointParams::new(c.region))
+            .expect("aws-global resolves");
+        assert_eq!(e.url, "https://sts.amazonaws.com");
+        assert_eq!(e.signing_region, "us-east-1");
     }
 }
