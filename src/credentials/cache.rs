@@ -137,6 +137,9 @@ impl ProvideCredentials for CachingProvider {
                     state.cached = Some(c.clone());
                     Ok(c)
                 }
+                // A source that is not set up here had nothing to refresh: its error is the
+                // answer as it is, so that a chain moves on.
+                Err(e) if super::providers::is_not_configured(&e) => Err(e),
                 Err(e) => {
                     let now = (self.clock)();
                     match state.cached.as_ref() {

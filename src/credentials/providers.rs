@@ -58,21 +58,10 @@ impl std::error::Error for NotConfigured {
     }
 }
 
-/// The "not set up here" reason in `e` or in one of its causes (a [`CachingProvider`] wraps
-/// its provider's error): the text of the error that carries the marker.
-fn not_configured_reason(e: &Error) -> Option<String> {
-    let mut current: &(dyn std::error::Error + 'static) = e;
-    loop {
-        let source = current.source()?;
-        if source.is::<NotConfigured>() {
-            return Some(current.to_string());
-        }
-        current = source;
-    }
-}
-
-fn is_not_configured(e: &Error) -> bool {
-    not_configured_reason(e).is_some()
+/// Whether `e` says its source is not set up here (only `e` itself: a source that is set up,
+/// such as a role profile, fails for good when what it stands on is missing).
+pub(crate) fn is_not_configured(e: &Error) -> bool {
+    std::error::Error::source(e).is_some_and(<dyn std::error::Error>::is::<NotConfigured>)
 }
 
 /// Credentials from a JSON document with `AccessKeyId`, `SecretAccessKey`, optional
@@ -848,14 +837,41 @@ impl ProvideCredentials for AssumeRoleProvider {
 pub struct ProfileProvider {
     inner: Arc<dyn ProvideCredentials>,
     chain: Chain,
+    profile: String,
+}
+
+/// The keys that make a profile a source of credentials. A profile with none of them (only a
+/// `region`, say) is not one: the default chain moves on, as the AWS CLI's does.
+const CREDENTIAL_KEYS: [&str; 10] = [
+    "aws_access_key_id",
+    "role_arn",
+    "source_profile",
+    "credential_source",
+    "credential_process",
+    "web_identity_token_file",
+    "sso_session",
+    "sso_start_url",
+    "sso_account_id",
+    "sso_role_name",
+];
+
+/// A source a profile names that is not set up (`credential_source = Environment` with no
+/// `AWS_ACCESS_KEY_ID`, say) is a failure of that profile, not a reason to move on.
+fn within_profile(profile: &str, e: Error) -> Error {
+    if is_not_configured(&e) {
+        cred_error(format!("profile `{profile}`: {e}"))
+    } else {
+        e
+    }
 }
 
 impl ProfileProvider {
     /// The provider for profile `profile`, sending STS calls with `config`.
     ///
     /// # Errors
-    /// Not configured when the profile does not exist; otherwise the chain's resolution errors
-    /// (missing source profile, loops, SSO, which tinysts does not implement).
+    /// Not configured when the profile does not exist or holds no credential setting (see
+    /// the keys above); otherwise the chain's resolution errors (missing source profile,
+    /// loops, SSO, which tinysts does not implement).
     pub fn new(
         env: Env<'_>,
         profiles: &ProfileSet,
@@ -864,9 +880,17 @@ impl ProfileProvider {
         mfa: Option<&MfaCallback>,
         disk: Option<&DiskCache>,
     ) -> Result<Self, Error> {
-        if profiles.profile(profile).is_none() {
+        let Some(props) = profiles.profile(profile) else {
             return Err(not_configured(format!(
                 "profile `{profile}` is not in the config or credentials file"
+            )));
+        };
+        if !CREDENTIAL_KEYS
+            .iter()
+            .any(|k| props.get(*k).is_some_and(|v| !v.trim().is_empty()))
+        {
+            return Err(not_configured(format!(
+                "profile `{profile}` has no credential settings"
             )));
         }
         let chain = resolve_chain(profiles.profiles(), profiles.sso_sessions(), profile)?;
@@ -885,11 +909,12 @@ impl ProfileProvider {
             BaseSource::NamedSource(name) => match name.as_str() {
                 "Environment" => Arc::new(EnvironmentProvider),
                 "EcsContainer" => Arc::new(CachingProvider::wrap(Arc::new(
-                    ContainerProvider::from_env(env)?,
+                    ContainerProvider::from_env(env).map_err(|e| within_profile(profile, e))?,
                 ))),
-                _ => Arc::new(CachingProvider::wrap(Arc::new(ImdsProvider::from_env(
-                    env, profiles, profile,
-                )?))),
+                _ => Arc::new(CachingProvider::wrap(Arc::new(
+                    ImdsProvider::from_env(env, profiles, profile)
+                        .map_err(|e| within_profile(profile, e))?,
+                ))),
             },
             BaseSource::WebIdentityToken {
                 role_arn,
@@ -921,6 +946,7 @@ impl ProfileProvider {
         Ok(Self {
             inner: current,
             chain,
+            profile: profile.to_owned(),
         })
     }
 
@@ -933,7 +959,9 @@ impl ProfileProvider {
 
 impl ProvideCredentials for ProfileProvider {
     fn provide_credentials(&self) -> Result<Credentials, Error> {
-        self.inner.provide_credentials()
+        self.inner
+            .provide_credentials()
+            .map_err(|e| within_profile(&self.profile, e))
     }
 }
 
@@ -965,8 +993,9 @@ pub struct Loaded {
 /// empty) and the settings of the selected profile.
 ///
 /// # Errors
-/// [`ErrorKind::Config`] for a syntax error in a file or an invalid setting (no region, for
-/// instance).
+/// [`ErrorKind::Config`] for a syntax error in a file or an invalid setting (a flag that is
+/// neither `true` nor `false`, for instance). No region is not an error: see
+/// [`config::client_config`].
 pub fn load(env: Env<'_>) -> Result<Loaded, Error> {
     let loc = file_locations(env, Platform::current());
     let read = |p: &str| std::fs::read_to_string(p).unwrap_or_default();
@@ -1043,13 +1072,12 @@ impl ProvideCredentials for DefaultChain {
             match source {
                 Ok(p) => match p.provide_credentials() {
                     Ok(c) => return Ok(c),
-                    Err(e) => match not_configured_reason(&e) {
-                        Some(why) => reasons.push(format!("{name}: {why}")),
-                        None => {
-                            return Err(cred_error(format!("{name} credentials failed: {e}"))
-                                .with_source(e));
-                        }
-                    },
+                    Err(e) if is_not_configured(&e) => reasons.push(format!("{name}: {e}")),
+                    Err(e) => {
+                        return Err(
+                            cred_error(format!("{name} credentials failed: {e}")).with_source(e)
+                        );
+                    }
                 },
                 Err(why) => reasons.push(format!("{name}: {why}")),
             }
@@ -1066,7 +1094,7 @@ impl Client {
     /// selected profile, credentials from the default chain (cached and refreshed).
     ///
     /// # Errors
-    /// [`ErrorKind::Config`] when the settings are invalid or no region is set.
+    /// [`ErrorKind::Config`] when the settings are invalid.
     pub fn from_env() -> Result<Self, Error> {
         Self::from_env_with_mfa(None)
     }
