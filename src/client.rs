@@ -520,7 +520,7 @@ fn tls_config(config: &ClientConfig) -> Result<ureq::tls::TlsConfig, Error> {
         .build())
 }
 
-fn agent(config: &ClientConfig) -> Result<ureq::Agent, Error> {
+pub(crate) fn agent(config: &ClientConfig) -> Result<ureq::Agent, Error> {
     let cfg = ureq::Agent::config_builder()
         .tls_config(tls_config(config)?)
         .http_status_as_error(false)

@@ -359,6 +359,53 @@ pub fn resolve(params: &EndpointParams) -> Result<Endpoint, Error> {
     ))
 }
 
+/// The IAM Identity Center (SSO) portal's base URL for `region`, as the SSO rule set gives it:
+/// `https://portal.sso.{region}.{dnsSuffix}`, `portal.sso-fips` with FIPS (but plain
+/// `portal.sso.{region}.amazonaws.com` in `aws-us-gov`), the dual-stack suffix with dual-stack.
+///
+/// # Errors
+/// [`ErrorKind::Config`] for an invalid region, or FIPS or dual-stack where the partition has
+/// neither.
+pub fn sso_portal_url(region: &str, fips: bool, dual_stack: bool) -> Result<String, Error> {
+    check_region(region)?;
+    let p = partition(region).ok_or_else(|| config_error("no partition for the SSO region"))?;
+    let url = match (fips, dual_stack) {
+        (true, true) => {
+            if !(p.supports_fips && p.supports_dual_stack) {
+                return Err(config_error(
+                    "FIPS and DualStack are enabled, but this partition does not support one or both",
+                ));
+            }
+            format!(
+                "https://portal.sso-fips.{region}.{}",
+                p.dual_stack_dns_suffix
+            )
+        }
+        (true, false) => {
+            if !p.supports_fips {
+                return Err(config_error(
+                    "FIPS is enabled but this partition does not support FIPS",
+                ));
+            }
+            if p.name == "aws-us-gov" {
+                format!("https://portal.sso.{region}.amazonaws.com")
+            } else {
+                format!("https://portal.sso-fips.{region}.{}", p.dns_suffix)
+            }
+        }
+        (false, true) => {
+            if !p.supports_dual_stack {
+                return Err(config_error(
+                    "DualStack is enabled but this partition does not support DualStack",
+                ));
+            }
+            format!("https://portal.sso.{region}.{}", p.dual_stack_dns_suffix)
+        }
+        (false, false) => format!("https://portal.sso.{region}.{}", p.dns_suffix),
+    };
+    Ok(url)
+}
+
 /// A region becomes a host label: letters, digits and `-` only.
 fn check_region(region: &str) -> Result<(), Error> {
     let ok = region.len() <= 63

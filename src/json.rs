@@ -1,6 +1,7 @@
 //! A small, strict reader for the flat JSON objects credential sources print
-//! (`credential_process`, the container endpoint, IMDS): top-level string, number, boolean and
-//! null members; nested values are skipped. No panics on any input.
+//! (`credential_process`, the container endpoint, IMDS, the SSO token cache): top-level
+//! string, number, boolean and null members; a nested object or array is kept as its JSON
+//! text, to be read the same way. No panics on any input.
 
 use std::collections::BTreeMap;
 
@@ -11,8 +12,8 @@ pub(crate) enum Value {
     Num(f64),
     Bool(bool),
     Null,
-    /// An object or array: present, contents not kept.
-    Nested,
+    /// An object or array, as its JSON text.
+    Nested(String),
 }
 
 struct Parser<'a> {
@@ -88,8 +89,10 @@ impl Parser<'_> {
         match self.peek()? {
             b'"' => self.string().map(Value::Str),
             b'{' | b'[' => {
+                let start = self.i;
                 self.skip_nested()?;
-                Some(Value::Nested)
+                let text = std::str::from_utf8(self.s.get(start..self.i)?).ok()?;
+                Some(Value::Nested(text.to_owned()))
             }
             b't' => self.word("true").map(|()| Value::Bool(true)),
             b'f' => self.word("false").map(|()| Value::Bool(false)),
@@ -189,7 +192,15 @@ mod tests {
             .expect("object");
         assert_eq!(o.get("Version"), Some(&Value::Num(1.0)));
         assert_eq!(o.get("AccessKeyId"), Some(&Value::Str("AB".into())));
-        assert_eq!(o.get("Nested"), Some(&Value::Nested));
+        assert_eq!(
+            o.get("Nested"),
+            Some(&Value::Nested(r#"{"x": [1, {"y": null}]}"#.into()))
+        );
+        let Some(Value::Nested(inner)) = o.get("Nested") else {
+            panic!("nested")
+        };
+        let inner = parse_object(inner).expect("inner object");
+        assert!(matches!(inner.get("x"), Some(Value::Nested(a)) if a == r#"[1, {"y": null}]"#));
         for bad in [
             "",
             "{",

@@ -25,7 +25,8 @@
 //! - The [`client::Client`] retries in the SDKs' "standard" mode and corrects a skewed clock.
 //! - [`client::Client::from_env`] finds credentials and settings as the AWS CLI does: the
 //!   environment, `~/.aws/config` and `~/.aws/credentials` profiles (role chaining, MFA through
-//!   a callback, web identity, `credential_process`), container and instance credentials; see
+//!   a callback, web identity, `credential_process`, IAM Identity Center (SSO) after
+//!   `aws sso login`), container and instance credentials; see
 //!   [`credentials`] and [`config`]. Assumed-role credentials are cached and refreshed ahead of
 //!   expiry, once for all threads.
 //! - [`presign`] makes presigned `GetCallerIdentity` URLs, EKS tokens and Vault login data;
@@ -53,6 +54,7 @@ mod json;
 pub mod operations;
 pub mod presign;
 pub mod query;
+mod sha1;
 pub mod sigv4;
 mod xml;
 

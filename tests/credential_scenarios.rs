@@ -28,20 +28,12 @@ use std::thread;
 use std::time::UNIX_EPOCH;
 
 use serde_json::Value;
-use tinysts::credentials::{DefaultChain, ProfileProvider, ProvideCredentials, load};
+use tinysts::credentials::profile::BaseSource;
+use tinysts::credentials::{DefaultChain, ProfileProvider, ProvideCredentials, SsoProvider, load};
 use tinysts::endpoint::{EndpointParams, resolve};
 
 /// Cases not run, by folder name, and why. Everything else must pass.
-const SKIPPED: &[(&str, &str)] = &[
-    ("e2e_fips_and_dual_stack_sso", "SSO is not implemented"),
-    ("sso_assume_role", "SSO is not implemented"),
-    ("sso_no_token_file", "SSO is not implemented"),
-    ("sso_server_error", "SSO is not implemented"),
-    ("invalid_sso_credentials_config", "SSO is not implemented"),
-    ("sso_credentials", "SSO is not implemented"),
-    ("sso_override_global_env_url", "SSO is not implemented"),
-    ("sso_token", "SSO is not implemented"),
-];
+const SKIPPED: &[(&str, &str)] = &[];
 
 /// Settings added to a case's environment, and why: where smithy-rs's defaults differ from
 /// the AWS CLI's, which tinysts follows, the setting that asks for smithy-rs's behaviour is
@@ -72,6 +64,7 @@ struct Exchange {
     /// Path and query of `uri`.
     target: String,
     imds_token: Option<String>,
+    sso_token: Option<String>,
     status: u16,
     content_type: Option<String>,
     body: String,
@@ -107,6 +100,18 @@ fn split_uri(uri: &str) -> (String, String) {
     }
 }
 
+/// A URL or target with its query pairs sorted (the recordings differ in their order).
+fn normalize(uri: &str) -> String {
+    match uri.split_once('?') {
+        Some((path, query)) => {
+            let mut pairs: Vec<&str> = query.split('&').collect();
+            pairs.sort_unstable();
+            format!("{path}?{}", pairs.join("&"))
+        }
+        None => uri.to_owned(),
+    }
+}
+
 /// The recorded exchanges, in connection order.
 fn exchanges(traffic: &Value) -> Vec<Exchange> {
     let mut order: Vec<u64> = Vec::new();
@@ -124,6 +129,7 @@ fn exchanges(traffic: &Value) -> Vec<Exchange> {
             req["uri"].as_str().unwrap().clone_into(&mut ex.uri);
             ex.target = split_uri(&ex.uri).1;
             ex.imds_token = first_header(&req["headers"], "x-aws-ec2-metadata-token");
+            ex.sso_token = first_header(&req["headers"], "x-amz-sso_bearer_token");
         } else if let Some(resp) = action.get("Response") {
             let ok = &resp["response"]["Ok"];
             ex.status = u16::try_from(ok["status"].as_u64().unwrap()).unwrap();
@@ -189,12 +195,16 @@ fn replay_server(exchanges: Vec<Exchange>) -> (String, Arc<Mutex<Replay>>) {
                     match st.pending.pop_front() {
                         Some(ex)
                             if ex.method == method
-                                && ex.target == target
-                                && (ex.imds_token.is_none()
-                                    || ex.imds_token.as_deref()
-                                        == headers
-                                            .get("x-aws-ec2-metadata-token")
-                                            .map(String::as_str)) =>
+                                && normalize(&ex.target) == normalize(&target)
+                                && [
+                                    (&ex.imds_token, "x-aws-ec2-metadata-token"),
+                                    (&ex.sso_token, "x-amz-sso_bearer_token"),
+                                ]
+                                .iter()
+                                .all(|(want, name)| {
+                                    want.is_none()
+                                        || want.as_deref() == headers.get(*name).map(String::as_str)
+                                }) =>
                         {
                             ex
                         }
@@ -209,6 +219,7 @@ fn replay_server(exchanges: Vec<Exchange>) -> (String, Arc<Mutex<Replay>>) {
                                 uri: String::new(),
                                 target,
                                 imds_token: None,
+                                sso_token: None,
                                 status: 599,
                                 content_type: None,
                                 body: "unexpected request".to_owned(),
@@ -322,6 +333,7 @@ fn compare(want: &Value, creds: &tinysts::Credentials) -> Result<(), String> {
 }
 
 /// Runs one scenario folder; returns a description of what went wrong, if anything.
+#[allow(clippy::too_many_lines)] // One case from files to verdict, in reading order.
 fn run_case(dir: &Path, whole_chain: bool) -> Result<(), String> {
     let name = dir.file_name().unwrap().to_string_lossy().into_owned();
     let case = read_json(&dir.join("test-case.json"));
@@ -356,6 +368,33 @@ fn run_case(dir: &Path, whole_chain: bool) -> Result<(), String> {
     let (server, replay) = replay_server(traffic.clone());
 
     let env = scenario_env(dir, &name, &server, &root);
+    let get = |k: &str| env.get(k).cloned();
+    // SSO: the portal URL tinysts would call, before the replay server stands in for it.
+    let sso_url = load(&get).ok().and_then(|loaded| {
+        let p = ProfileProvider::new(
+            &get,
+            &loaded.profiles,
+            &loaded.profile,
+            &loaded.config,
+            None,
+            None,
+        )
+        .ok()?;
+        let base = &p.chain().base;
+        matches!(base, BaseSource::Sso { .. }).then(|| {
+            SsoProvider::new(
+                &get,
+                &loaded.profiles,
+                &loaded.profile,
+                &loaded.config,
+                base,
+            )
+            .map(|s| s.url().to_owned())
+            .map_err(|e| e.to_string())
+        })
+    });
+    let mut env = env;
+    env.insert("AWS_ENDPOINT_URL_SSO".to_owned(), server.clone());
     let get = |k: &str| env.get(k).cloned();
 
     let outcome = (|| {
@@ -412,6 +451,12 @@ fn run_case(dir: &Path, whole_chain: bool) -> Result<(), String> {
                     || base.contains("[fd00:ec2::")
                     || base.contains("localhost")
                     || base.contains("127.0.0.1");
+                if !is_metadata && ex.target.starts_with("/federation/credentials") {
+                    let ours = sso_url.clone().ok_or("no SSO URL")??;
+                    if normalize(&ours) != normalize(&ex.uri) {
+                        return Err(format!("SSO URL: ours {ours}, recorded {}", ex.uri));
+                    }
+                }
                 if !is_metadata && ex.method == "POST" {
                     let ours = sts_base.clone()?;
                     if ours.trim_end_matches('/') != base.trim_end_matches('/') {

@@ -412,6 +412,118 @@ fn container_retries_failures_and_non_json_answers() {
 }
 
 #[test]
+#[allow(clippy::too_many_lines)] // One story: no cache, good token, refused, expired.
+fn sso_token_cache_portal_and_errors() {
+    let (url, seen) = server(Arc::new(|r: &Seen| {
+        match r.headers.get("x-amz-sso_bearer_token").map(String::as_str) {
+            Some("good-token") => (
+                200,
+                r#"{"roleCredentials":{"accessKeyId":"ASIASSO","secretAccessKey":"sso/secret","sessionToken":"sso-session","expiration":1893456000000}}"#.into(),
+            ),
+            _ => (403, r#"{"message":"Session token not found or invalid"}"#.into()),
+        }
+    }));
+    let home = std::env::temp_dir().join(format!("tinysts-sso-{}", std::process::id()));
+    let cache = home.join(".aws/sso/cache");
+    std::fs::create_dir_all(&cache).unwrap();
+    // The AWS CLI names the file after the SHA-1 of the sso-session name.
+    let file = cache.join("34c6fceca75e456f25e7e99531e2425c6c1de443.json");
+    let profiles = ProfileSet::parse(
+        "[default]\nsso_session = dev\nsso_account_id = 012345678901\nsso_role_name = Admin\n\
+         [profile token-only]\nsso_session = dev\n\
+         [sso-session dev]\nsso_region = eu-west-1\nsso_start_url = https://d-1.awsapps.com/start\n",
+        "",
+    )
+    .unwrap();
+    let env: BTreeMap<&str, String> = [
+        ("HOME", home.display().to_string()),
+        ("AWS_ENDPOINT_URL_SSO", url.clone()),
+    ]
+    .into();
+    let get = |k: &str| env.get(k).cloned();
+    let provider = |name: &str| {
+        ProfileProvider::new(
+            &get,
+            &profiles,
+            name,
+            &ClientConfig::new("us-east-1"),
+            None,
+            None,
+        )
+    };
+
+    // No cache file yet: log in first.
+    let e = provider("default")
+        .unwrap()
+        .provide_credentials()
+        .unwrap_err();
+    assert!(e.to_string().contains("aws sso login"), "{e}");
+
+    std::fs::write(
+        &file,
+        r#"{"accessToken":"good-token","expiresAt":"2199-01-01T00:00:00Z","startUrl":"https://d-1.awsapps.com/start"}"#,
+    )
+    .unwrap();
+    let c = provider("default").unwrap().provide_credentials().unwrap();
+    assert_eq!(c.access_key_id(), "ASIASSO");
+    assert_eq!(c.session_token(), Some("sso-session"));
+    assert_eq!(
+        c.expiration(),
+        Some(std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_893_456_000))
+    );
+    {
+        let seen = seen.lock().unwrap();
+        let last = seen.last().unwrap();
+        assert_eq!(last.method, "GET");
+        assert_eq!(
+            last.path,
+            "/federation/credentials?account_id=012345678901&role_name=Admin"
+        );
+    }
+
+    // A token the portal refuses, and an expired one: errors that never echo the token.
+    std::fs::write(
+        &file,
+        r#"{"accessToken":"stale-token","expiresAt":"2199-01-01T00:00:00Z"}"#,
+    )
+    .unwrap();
+    let e = provider("default")
+        .unwrap()
+        .provide_credentials()
+        .unwrap_err();
+    assert!(e.to_string().contains("http 403"), "{e}");
+    assert!(e.to_string().contains("aws sso login"), "{e}");
+    assert!(!format!("{e} {e:?}").contains("stale-token"));
+    std::fs::write(
+        &file,
+        r#"{"accessToken":"old-token","expiresAt":"2001-01-01T00:00:00Z"}"#,
+    )
+    .unwrap();
+    let requests = seen.lock().unwrap().len();
+    let e = provider("default")
+        .unwrap()
+        .provide_credentials()
+        .unwrap_err();
+    assert!(e.to_string().contains("expired"), "{e}");
+    assert_eq!(
+        seen.lock().unwrap().len(),
+        requests,
+        "no request with an expired token"
+    );
+    let text = format!("{e} {e:?}");
+    assert!(!text.contains("old-token"), "{text}");
+
+    // A profile with a session but no account and role resolves a token, not credentials.
+    let e = provider("token-only").unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("access token instead of credentials"),
+        "{e}"
+    );
+    std::fs::remove_dir_all(home).unwrap();
+}
+
+#[test]
 fn container_credentials_with_token_file() {
     let (url, seen) = server(Arc::new(|r: &Seen| {
         if r.headers.get("authorization").map(String::as_str) == Some("Bearer pod-token") {

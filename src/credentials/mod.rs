@@ -10,7 +10,8 @@ mod providers;
 
 pub use providers::{
     AssumeRoleProvider, ContainerProvider, DefaultChain, DiskCache, EnvironmentProvider,
-    ImdsProvider, Loaded, MfaCallback, ProcessProvider, ProfileProvider, WebIdentityProvider, load,
+    ImdsProvider, Loaded, MfaCallback, ProcessProvider, ProfileProvider, SsoProvider,
+    WebIdentityProvider, load,
 };
 
 pub use cache::{CachingProvider, DEFAULT_ADVISORY, DEFAULT_MANDATORY};

@@ -390,7 +390,7 @@ pub enum BaseSource {
         /// `role_session_name`.
         role_session_name: Option<String>,
     },
-    /// IAM Identity Center (SSO) settings: recognised, not implemented by tinysts.
+    /// IAM Identity Center (SSO): the role credentials of an `aws sso login` session.
     Sso {
         /// `sso_session`.
         sso_session: Option<String>,

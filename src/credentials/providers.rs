@@ -6,7 +6,7 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use super::profile::{
     BaseSource, Chain, Platform, ProfileSet, RoleLink, file_locations, resolve_chain,
@@ -593,6 +593,226 @@ impl ProvideCredentials for ImdsProvider {
     }
 }
 
+/// IAM Identity Center (SSO) credentials, as the AWS CLI gets them after `aws sso login`: the
+/// cached access token (`~/.aws/sso/cache/<SHA-1 of the sso-session name, or of the start
+/// URL>.json`) goes to the portal's `GetRoleCredentials` for the profile's `sso_account_id`
+/// and `sso_role_name`. The portal is `https://portal.sso.<sso_region>.amazonaws.com` (FIPS and
+/// dual-stack as set), or the configured endpoint of service `SSO` (`AWS_ENDPOINT_URL_SSO`,
+/// `AWS_ENDPOINT_URL`, a `[services]` `sso` entry). An expired or missing token is an error
+/// that asks for `aws sso login`: tinysts does not refresh SSO tokens itself.
+#[derive(Clone)]
+pub struct SsoProvider {
+    token_file: std::path::PathBuf,
+    url: String,
+    agent: ureq::Agent,
+}
+
+impl fmt::Debug for SsoProvider {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SsoProvider")
+            .field("token_file", &self.token_file)
+            .field("url", &self.url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SsoProvider {
+    /// The provider for `base` (a [`BaseSource::Sso`] resolved from profile `profile`), with
+    /// `config`'s FIPS, dual-stack, timeout and CA settings.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Credentials`] when `base` is not SSO, names no account and role (such a
+    /// profile resolves an access token, not credentials), or lacks a region or start URL;
+    /// [`ErrorKind::Config`] for a region or endpoint setting that does not resolve.
+    pub fn new(
+        env: Env<'_>,
+        profiles: &ProfileSet,
+        profile: &str,
+        config: &ClientConfig,
+        base: &BaseSource,
+    ) -> Result<Self, Error> {
+        let BaseSource::Sso {
+            sso_session,
+            sso_region,
+            sso_start_url,
+            sso_account_id,
+            sso_role_name,
+        } = base
+        else {
+            return Err(cred_error(format!(
+                "profile `{profile}` is not an SSO profile"
+            )));
+        };
+        let (Some(account), Some(role)) = (sso_account_id, sso_role_name) else {
+            return Err(cred_error(format!(
+                "profile `{profile}`: the selected profile will resolve an access token instead \
+                 of credentials (sso_account_id and sso_role_name are not set)"
+            )));
+        };
+        let region = sso_region
+            .as_deref()
+            .ok_or_else(|| cred_error(format!("profile `{profile}`: sso_region is not set")))?;
+        let key = match (sso_session, sso_start_url) {
+            (Some(session), _) => session,
+            (None, Some(url)) => url,
+            (None, None) => {
+                return Err(cred_error(format!(
+                    "profile `{profile}`: sso_start_url is not set"
+                )));
+            }
+        };
+        let home = super::profile::home_dir(env, Platform::current())
+            .ok_or_else(|| cred_error("no home directory (HOME) to find the SSO token cache in"))?;
+        let token_file = std::path::Path::new(&home)
+            .join(".aws")
+            .join("sso")
+            .join("cache")
+            .join(format!("{}.json", crate::sha1::sha1_hex(key.as_bytes())));
+        let base_url = match config::configured_endpoint("SSO", env, profiles, profile, None, false)
+        {
+            Some(_) if config.use_fips => {
+                return Err(Error::other(
+                    ErrorKind::Config,
+                    "Invalid Configuration: FIPS and custom endpoint are not supported",
+                ));
+            }
+            Some(_) if config.use_dual_stack => {
+                return Err(Error::other(
+                    ErrorKind::Config,
+                    "Invalid Configuration: Dualstack and custom endpoint are not supported",
+                ));
+            }
+            Some(url) => url.trim_end_matches('/').to_owned(),
+            None => {
+                crate::endpoint::sso_portal_url(region, config.use_fips, config.use_dual_stack)?
+            }
+        };
+        let query = |v: &str| {
+            percent_encoding::utf8_percent_encode(v, percent_encoding::NON_ALPHANUMERIC).to_string()
+        };
+        Ok(Self {
+            token_file,
+            url: format!(
+                "{base_url}/federation/credentials?account_id={}&role_name={}",
+                query(account),
+                query(role)
+            ),
+            agent: crate::client::agent(config)?,
+        })
+    }
+
+    /// The `GetRoleCredentials` URL this provider calls.
+    #[must_use]
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The cached access token, if it is there and not expired.
+    fn access_token(&self) -> Result<String, Error> {
+        let path = self.token_file.display();
+        let text = std::fs::read_to_string(&self.token_file).map_err(|e| {
+            cred_error(format!(
+                "failed to read the SSO token cache `{path}`; run `aws sso login`"
+            ))
+            .with_source(e)
+        })?;
+        let obj = json::parse_object(text.trim()).ok_or_else(|| {
+            cred_error(format!("the SSO token cache `{path}` is not a JSON object"))
+        })?;
+        let Some(Value::Str(token)) = obj.get("accessToken") else {
+            return Err(cred_error(format!(
+                "the SSO token cache `{path}` has no accessToken; run `aws sso login`"
+            )));
+        };
+        let Some(Value::Str(expires)) = obj.get("expiresAt") else {
+            return Err(cred_error(format!(
+                "the SSO token cache `{path}` has no expiresAt; run `aws sso login`"
+            )));
+        };
+        let expires = crate::xml::parse_timestamp(expires, "expiresAt").map_err(|_| {
+            cred_error(format!(
+                "the SSO token cache `{path}` has an expiresAt that is not a timestamp"
+            ))
+        })?;
+        if expires <= SystemTime::now() {
+            return Err(cred_error(format!(
+                "the SSO access token in `{path}` has expired; run `aws sso login`"
+            )));
+        }
+        if token.is_empty() || token.contains(['\r', '\n']) {
+            return Err(cred_error(format!(
+                "the SSO token cache `{path}` has an invalid accessToken"
+            )));
+        }
+        Ok(token.clone())
+    }
+}
+
+impl ProvideCredentials for SsoProvider {
+    fn provide_credentials(&self) -> Result<Credentials, Error> {
+        let token = self.access_token()?;
+        let mut resp = self
+            .agent
+            .get(&self.url)
+            .header("x-amz-sso_bearer_token", &token)
+            .call()
+            .map_err(|e| cred_error("the SSO portal could not be reached").with_source(e))?;
+        let status = resp.status().as_u16();
+        let body = read_small(&mut resp, "SSO GetRoleCredentials")?;
+        if status != 200 {
+            let hint = if matches!(status, 401 | 403) {
+                "; the SSO session may have ended: run `aws sso login`"
+            } else {
+                ""
+            };
+            return Err(cred_error(format!(
+                "SSO GetRoleCredentials answered http {status}{hint}"
+            )));
+        }
+        let outer = json::parse_object(body.trim())
+            .ok_or_else(|| cred_error("SSO GetRoleCredentials did not return a JSON object"))?;
+        let Some(Value::Nested(inner)) = outer.get("roleCredentials") else {
+            return Err(cred_error(
+                "SSO GetRoleCredentials: roleCredentials is missing",
+            ));
+        };
+        let inner = json::parse_object(inner).ok_or_else(|| {
+            cred_error("SSO GetRoleCredentials: roleCredentials is not an object")
+        })?;
+        let s = |k: &str| match inner.get(k) {
+            Some(Value::Str(v)) if !v.is_empty() => Ok(v.clone()),
+            _ => Err(cred_error(format!(
+                "SSO GetRoleCredentials: {k} is missing"
+            ))),
+        };
+        let expiration = match inner.get("expiration") {
+            // Milliseconds since the epoch.
+            Some(Value::Num(ms)) if ms.is_finite() && *ms >= 0.0 => {
+                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+                let ms = *ms as u64;
+                Some(
+                    UNIX_EPOCH
+                        .checked_add(Duration::from_millis(ms))
+                        .ok_or_else(|| {
+                            cred_error("SSO GetRoleCredentials: expiration is out of range")
+                        })?,
+                )
+            }
+            _ => {
+                return Err(cred_error(
+                    "SSO GetRoleCredentials: expiration is missing or not a number",
+                ));
+            }
+        };
+        Ok(Credentials::new(
+            s("accessKeyId")?,
+            s("secretAccessKey")?,
+            Some(s("sessionToken")?),
+            expiration,
+        ))
+    }
+}
+
 /// Web identity federation: reads a token file (re-read at every refresh) and calls
 /// `AssumeRoleWithWebIdentity` (unsigned).
 #[derive(Clone)]
@@ -929,11 +1149,9 @@ impl ProfileProvider {
             BaseSource::CredentialProcess { command } => Arc::new(CachingProvider::wrap(Arc::new(
                 ProcessProvider::new(command.clone()),
             ))),
-            _ => {
-                return Err(cred_error(format!(
-                    "profile `{profile}` uses IAM Identity Center (SSO), which tinysts does not support"
-                )));
-            }
+            sso @ BaseSource::Sso { .. } => Arc::new(CachingProvider::wrap(Arc::new(
+                SsoProvider::new(env, profiles, profile, config, sso)?,
+            ))),
         };
         for link in &chain.roles {
             let mut step =
