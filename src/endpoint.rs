@@ -367,6 +367,25 @@ pub fn resolve(params: &EndpointParams) -> Result<Endpoint, Error> {
 /// [`ErrorKind::Config`] for an invalid region, or FIPS or dual-stack where the partition has
 /// neither.
 pub fn sso_portal_url(region: &str, fips: bool, dual_stack: bool) -> Result<String, Error> {
+    sso_family_url("portal.sso", region, fips, dual_stack)
+}
+
+/// The SSO OIDC service's base URL for `region` (`https://oidc.{region}.{dnsSuffix}`, with
+/// the same FIPS and dual-stack rules as [`sso_portal_url`]).
+///
+/// # Errors
+/// As [`sso_portal_url`].
+pub fn sso_oidc_url(region: &str, fips: bool, dual_stack: bool) -> Result<String, Error> {
+    sso_family_url("oidc", region, fips, dual_stack)
+}
+
+/// The SSO and SSO OIDC rule sets, which differ only in the host's first label.
+fn sso_family_url(
+    label: &str,
+    region: &str,
+    fips: bool,
+    dual_stack: bool,
+) -> Result<String, Error> {
     check_region(region)?;
     let p = partition(region).ok_or_else(|| config_error("no partition for the SSO region"))?;
     let url = match (fips, dual_stack) {
@@ -376,10 +395,7 @@ pub fn sso_portal_url(region: &str, fips: bool, dual_stack: bool) -> Result<Stri
                     "FIPS and DualStack are enabled, but this partition does not support one or both",
                 ));
             }
-            format!(
-                "https://portal.sso-fips.{region}.{}",
-                p.dual_stack_dns_suffix
-            )
+            format!("https://{label}-fips.{region}.{}", p.dual_stack_dns_suffix)
         }
         (true, false) => {
             if !p.supports_fips {
@@ -388,9 +404,9 @@ pub fn sso_portal_url(region: &str, fips: bool, dual_stack: bool) -> Result<Stri
                 ));
             }
             if p.name == "aws-us-gov" {
-                format!("https://portal.sso.{region}.amazonaws.com")
+                format!("https://{label}.{region}.amazonaws.com")
             } else {
-                format!("https://portal.sso-fips.{region}.{}", p.dns_suffix)
+                format!("https://{label}-fips.{region}.{}", p.dns_suffix)
             }
         }
         (false, true) => {
@@ -399,9 +415,9 @@ pub fn sso_portal_url(region: &str, fips: bool, dual_stack: bool) -> Result<Stri
                     "DualStack is enabled but this partition does not support DualStack",
                 ));
             }
-            format!("https://portal.sso.{region}.{}", p.dual_stack_dns_suffix)
+            format!("https://{label}.{region}.{}", p.dual_stack_dns_suffix)
         }
-        (false, false) => format!("https://portal.sso.{region}.{}", p.dns_suffix),
+        (false, false) => format!("https://{label}.{region}.{}", p.dns_suffix),
     };
     Ok(url)
 }

@@ -343,7 +343,7 @@ fn go_canonical(name: &str) -> String {
 }
 
 /// `%Y-%m-%dT%H:%M:%SZ` in UTC.
-fn format_seconds_z(t: SystemTime) -> String {
+pub(crate) fn format_seconds_z(t: SystemTime) -> String {
     let dt = time::OffsetDateTime::from(t);
     format!(
         "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",

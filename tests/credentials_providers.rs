@@ -523,6 +523,142 @@ fn sso_token_cache_portal_and_errors() {
     std::fs::remove_dir_all(home).unwrap();
 }
 
+/// An RFC 3339 UTC timestamp `secs` from now.
+fn in_secs(secs: i64) -> String {
+    (time::OffsetDateTime::now_utc() + time::Duration::seconds(secs))
+        .replace_nanosecond(0)
+        .unwrap()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap()
+}
+
+#[test]
+#[allow(clippy::too_many_lines)] // One story: refresh, no refresh, failed refresh, stale registration.
+fn sso_session_tokens_near_expiry_are_refreshed_and_written_back() {
+    let refresh_ok = Arc::new(Mutex::new(true));
+    let ok = Arc::clone(&refresh_ok);
+    let (url, seen) = server(Arc::new(move |r: &Seen| {
+        if r.method == "POST" && r.path == "/token" {
+            if !*ok.lock().unwrap() {
+                return (400, r#"{"error":"invalid_grant"}"#.into());
+            }
+            return (
+                200,
+                r#"{"accessToken":"fresh-token","expiresIn":3600,"refreshToken":"next-refresh","tokenType":"Bearer"}"#.into(),
+            );
+        }
+        match r.headers.get("x-amz-sso_bearer_token").map(String::as_str) {
+            Some("fresh-token" | "still-valid") => (
+                200,
+                r#"{"roleCredentials":{"accessKeyId":"ASIAREFRESHED","secretAccessKey":"s","sessionToken":"t","expiration":1893456000000}}"#.into(),
+            ),
+            _ => (401, "{}".into()),
+        }
+    }));
+    let home = std::env::temp_dir().join(format!("tinysts-ssor-{}", std::process::id()));
+    let cache = home.join(".aws/sso/cache");
+    std::fs::create_dir_all(&cache).unwrap();
+    let file = cache.join("34c6fceca75e456f25e7e99531e2425c6c1de443.json");
+    let write_cache = |token: &str, expires_in: i64, registration_in: i64| {
+        let doc = serde_json::json!({
+            "startUrl": "https://d-1.awsapps.com/start",
+            "region": "eu-west-1",
+            "accessToken": token,
+            "expiresAt": in_secs(expires_in),
+            "clientId": "client-1",
+            "clientSecret": "client-secret-1",
+            "registrationExpiresAt": in_secs(registration_in),
+            "refreshToken": "refresh-1",
+        });
+        std::fs::write(&file, doc.to_string()).unwrap();
+    };
+    let profiles = ProfileSet::parse(
+        "[default]\nsso_session = dev\nsso_account_id = 1\nsso_role_name = R\n\
+         [sso-session dev]\nsso_region = eu-west-1\nsso_start_url = https://d-1.awsapps.com/start\n",
+        "",
+    )
+    .unwrap();
+    let env: BTreeMap<&str, String> = [
+        ("HOME", home.display().to_string()),
+        ("AWS_ENDPOINT_URL_SSO", url.clone()),
+        ("AWS_ENDPOINT_URL_SSO_OIDC", url.clone()),
+    ]
+    .into();
+    let get = |k: &str| env.get(k).cloned();
+    let credentials = || {
+        ProfileProvider::new(
+            &get,
+            &profiles,
+            "default",
+            &ClientConfig::new("us-east-1"),
+            None,
+            None,
+        )
+        .unwrap()
+        .provide_credentials()
+    };
+    let posts = || {
+        seen.lock()
+            .unwrap()
+            .iter()
+            .filter(|r| r.method == "POST")
+            .count()
+    };
+
+    // Five minutes left: inside botocore's 15-minute window, so the token is refreshed first.
+    write_cache("old-token", 300, 86_400);
+    assert_eq!(credentials().unwrap().access_key_id(), "ASIAREFRESHED");
+    {
+        let seen = seen.lock().unwrap();
+        let post = seen.iter().find(|r| r.method == "POST").unwrap();
+        let body: serde_json::Value = serde_json::from_str(&post.body).unwrap();
+        assert_eq!(body["grantType"], "refresh_token");
+        assert_eq!(body["clientId"], "client-1");
+        assert_eq!(body["clientSecret"], "client-secret-1");
+        assert_eq!(body["refreshToken"], "refresh-1");
+    }
+    // The cache now holds the new token, as the AWS CLI would have written it.
+    let written: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(written["accessToken"], "fresh-token");
+    assert_eq!(written["refreshToken"], "next-refresh");
+    assert_eq!(written["clientSecret"], "client-secret-1");
+    assert_eq!(written["startUrl"], "https://d-1.awsapps.com/start");
+    let expires_at = time::OffsetDateTime::parse(
+        written["expiresAt"].as_str().unwrap(),
+        &time::format_description::well_known::Rfc3339,
+    )
+    .unwrap();
+    let left = expires_at - time::OffsetDateTime::now_utc();
+    assert!(left > time::Duration::minutes(55) && left <= time::Duration::minutes(60));
+
+    // An hour left: no refresh.
+    write_cache("still-valid", 3600, 86_400);
+    let before = posts();
+    credentials().unwrap();
+    assert_eq!(posts(), before);
+
+    // A failed refresh keeps a token that is still valid, and an expired one is an error.
+    *refresh_ok.lock().unwrap() = false;
+    write_cache("still-valid", 300, 86_400);
+    credentials().unwrap();
+    write_cache("old-token", -60, 86_400);
+    let e = credentials().unwrap_err();
+    assert!(e.to_string().contains("aws sso login"), "{e}");
+    let text = format!("{e} {e:?}");
+    for secret in ["old-token", "client-secret-1", "refresh-1"] {
+        assert!(!text.contains(secret), "{text}");
+    }
+
+    // An expired client registration is not used at all.
+    *refresh_ok.lock().unwrap() = true;
+    write_cache("old-token", -60, -1);
+    let before = posts();
+    assert!(credentials().is_err());
+    assert_eq!(posts(), before);
+    std::fs::remove_dir_all(home).unwrap();
+}
+
 #[test]
 fn container_credentials_with_token_file() {
     let (url, seen) = server(Arc::new(|r: &Seen| {

@@ -598,14 +598,31 @@ impl ProvideCredentials for ImdsProvider {
 /// URL>.json`) goes to the portal's `GetRoleCredentials` for the profile's `sso_account_id`
 /// and `sso_role_name`. The portal is `https://portal.sso.<sso_region>.amazonaws.com` (FIPS and
 /// dual-stack as set), or the configured endpoint of service `SSO` (`AWS_ENDPOINT_URL_SSO`,
-/// `AWS_ENDPOINT_URL`, a `[services]` `sso` entry). An expired or missing token is an error
-/// that asks for `aws sso login`: tinysts does not refresh SSO tokens itself.
+/// `AWS_ENDPOINT_URL`, a `[services]` `sso` entry). For an `sso_session` profile, a token
+/// with less than 15 minutes left is first refreshed through sso-oidc `CreateToken` with the
+/// cached refresh token and written back to the cache, as the AWS CLI does (the older
+/// `sso_start_url`-only form has no refresh). An expired or missing token is an error that
+/// asks for `aws sso login`.
 #[derive(Clone)]
 pub struct SsoProvider {
     token_file: std::path::PathBuf,
     url: String,
     agent: ureq::Agent,
+    /// For `sso_session` profiles: where and for what a token near expiry is refreshed.
+    refresh: Option<SsoRefresh>,
 }
+
+/// An `sso_session` token's refresh: sso-oidc `CreateToken` with the cached refresh token.
+#[derive(Clone)]
+struct SsoRefresh {
+    /// `https://oidc.<sso_region>.amazonaws.com/token`, or the configured `SSO OIDC` endpoint.
+    url: String,
+    start_url: String,
+    region: String,
+}
+
+/// How close to expiry an `sso_session` token is refreshed: botocore's 15 minutes.
+const SSO_REFRESH_WINDOW: Duration = Duration::from_secs(15 * 60);
 
 impl fmt::Debug for SsoProvider {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -668,24 +685,32 @@ impl SsoProvider {
             .join("sso")
             .join("cache")
             .join(format!("{}.json", crate::sha1::sha1_hex(key.as_bytes())));
-        let base_url = match config::configured_endpoint("SSO", env, profiles, profile, None, false)
-        {
-            Some(_) if config.use_fips => {
-                return Err(Error::other(
-                    ErrorKind::Config,
-                    "Invalid Configuration: FIPS and custom endpoint are not supported",
-                ));
-            }
-            Some(_) if config.use_dual_stack => {
-                return Err(Error::other(
-                    ErrorKind::Config,
-                    "Invalid Configuration: Dualstack and custom endpoint are not supported",
-                ));
-            }
-            Some(url) => url.trim_end_matches('/').to_owned(),
-            None => {
-                crate::endpoint::sso_portal_url(region, config.use_fips, config.use_dual_stack)?
-            }
+        let service_url =
+            |service_id: &str, rules: fn(&str, bool, bool) -> Result<String, Error>| {
+                match config::configured_endpoint(service_id, env, profiles, profile, None, false) {
+                    Some(_) if config.use_fips => Err(Error::other(
+                        ErrorKind::Config,
+                        "Invalid Configuration: FIPS and custom endpoint are not supported",
+                    )),
+                    Some(_) if config.use_dual_stack => Err(Error::other(
+                        ErrorKind::Config,
+                        "Invalid Configuration: Dualstack and custom endpoint are not supported",
+                    )),
+                    Some(url) => Ok(url.trim_end_matches('/').to_owned()),
+                    None => rules(region, config.use_fips, config.use_dual_stack),
+                }
+            };
+        let base_url = service_url("SSO", crate::endpoint::sso_portal_url)?;
+        let refresh = match (sso_session, sso_start_url) {
+            (Some(_), Some(start_url)) => Some(SsoRefresh {
+                url: format!(
+                    "{}/token",
+                    service_url("SSO OIDC", crate::endpoint::sso_oidc_url)?
+                ),
+                start_url: start_url.clone(),
+                region: region.to_owned(),
+            }),
+            _ => None,
         };
         let query = |v: &str| {
             percent_encoding::utf8_percent_encode(v, percent_encoding::NON_ALPHANUMERIC).to_string()
@@ -698,6 +723,7 @@ impl SsoProvider {
                 query(role)
             ),
             agent: crate::client::agent(config)?,
+            refresh,
         })
     }
 
@@ -729,12 +755,25 @@ impl SsoProvider {
                 "the SSO token cache `{path}` has no expiresAt; run `aws sso login`"
             )));
         };
-        let expires = crate::xml::parse_timestamp(expires, "expiresAt").map_err(|_| {
+        let mut expires = crate::xml::parse_timestamp(expires, "expiresAt").map_err(|_| {
             cred_error(format!(
                 "the SSO token cache `{path}` has an expiresAt that is not a timestamp"
             ))
         })?;
-        if expires <= SystemTime::now() {
+        let mut token = token.clone();
+        let now = SystemTime::now();
+        if let Some(refresh) = &self.refresh {
+            let near = expires
+                .duration_since(now)
+                .map_or(true, |left| left < SSO_REFRESH_WINDOW);
+            if near {
+                // As botocore: a failed refresh keeps the cached token, valid or not.
+                if let Some((t, e)) = self.refreshed(refresh, &obj, now) {
+                    (token, expires) = (t, e);
+                }
+            }
+        }
+        if expires <= now {
             return Err(cred_error(format!(
                 "the SSO access token in `{path}` has expired; run `aws sso login`"
             )));
@@ -744,7 +783,97 @@ impl SsoProvider {
                 "the SSO token cache `{path}` has an invalid accessToken"
             )));
         }
-        Ok(token.clone())
+        Ok(token)
+    }
+
+    /// sso-oidc `CreateToken` with the cached refresh token; the new token is written back to
+    /// the cache (as the AWS CLI does) and returned with its expiry. `None` when the cache has
+    /// no usable registration or the call fails.
+    fn refreshed(
+        &self,
+        refresh: &SsoRefresh,
+        cached: &std::collections::BTreeMap<String, Value>,
+        now: SystemTime,
+    ) -> Option<(String, SystemTime)> {
+        let s = |k: &str| match cached.get(k) {
+            Some(Value::Str(v)) if !v.is_empty() => Some(v.as_str()),
+            _ => None,
+        };
+        let (refresh_token, client_id, client_secret, registration) = (
+            s("refreshToken")?,
+            s("clientId")?,
+            s("clientSecret")?,
+            s("registrationExpiresAt")?,
+        );
+        if crate::xml::parse_timestamp(registration, "registrationExpiresAt").ok()? <= now {
+            return None;
+        }
+        let mut body = String::from("{\"clientId\":");
+        crate::export::json_ascii_string(&mut body, client_id);
+        body.push_str(",\"clientSecret\":");
+        crate::export::json_ascii_string(&mut body, client_secret);
+        body.push_str(",\"grantType\":\"refresh_token\",\"refreshToken\":");
+        crate::export::json_ascii_string(&mut body, refresh_token);
+        body.push('}');
+        let mut resp = self
+            .agent
+            .post(&refresh.url)
+            .header("content-type", "application/json")
+            .send(&body)
+            .ok()?;
+        let status = resp.status().as_u16();
+        let text = read_small(&mut resp, "SSO OIDC CreateToken").ok()?;
+        if status != 200 {
+            return None;
+        }
+        let answer = json::parse_object(text.trim())?;
+        let Some(Value::Str(token)) = answer.get("accessToken") else {
+            return None;
+        };
+        let Some(Value::Num(secs)) = answer.get("expiresIn") else {
+            return None;
+        };
+        // A year at most: anything longer is not an access token's lifetime.
+        if !(secs.is_finite() && *secs > 0.0 && *secs <= 366.0 * 86_400.0)
+            || token.is_empty()
+            || token.contains(['\r', '\n'])
+        {
+            return None;
+        }
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let expires = now.checked_add(Duration::from_secs(*secs as u64))?;
+        // botocore drops the refresh token when the answer has none; keeping the one that
+        // worked lets the next refresh happen too.
+        let new_refresh = match answer.get("refreshToken") {
+            Some(Value::Str(t)) if !t.is_empty() => t.as_str(),
+            _ => refresh_token,
+        };
+        let expires_at = crate::presign::format_seconds_z(expires);
+        let mut cache = String::from("{");
+        for (i, (key, value)) in [
+            ("startUrl", refresh.start_url.as_str()),
+            ("region", refresh.region.as_str()),
+            ("accessToken", token.as_str()),
+            ("expiresAt", expires_at.as_str()),
+            ("clientId", client_id),
+            ("clientSecret", client_secret),
+            ("registrationExpiresAt", registration),
+            ("refreshToken", new_refresh),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            if i > 0 {
+                cache.push_str(", ");
+            }
+            crate::export::json_ascii_string(&mut cache, key);
+            cache.push_str(": ");
+            crate::export::json_ascii_string(&mut cache, value);
+        }
+        cache.push('}');
+        // A cache that cannot be written only costs the next run a refresh.
+        let _ = write_private(&self.token_file, cache.as_bytes());
+        Some((token.clone(), expires))
     }
 }
 
@@ -949,20 +1078,29 @@ impl DiskCache {
             cred_error("the credentials cache could not be written").with_source(e)
         };
         std::fs::create_dir_all(&self.dir).map_err(io)?;
-        let path = self.path(link, session);
-        let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-        let mut opts = std::fs::OpenOptions::new();
-        opts.write(true).create(true).truncate(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            opts.mode(0o600);
-        }
-        let mut f = opts.open(&tmp).map_err(io)?;
-        std::io::Write::write_all(&mut f, crate::export::process_json(c).as_bytes()).map_err(io)?;
-        drop(f);
-        std::fs::rename(&tmp, &path).map_err(io)
+        write_private(
+            &self.path(link, session),
+            crate::export::process_json(c).as_bytes(),
+        )
+        .map_err(io)
     }
+}
+
+/// Replaces `path` with `bytes` atomically (a temporary file renamed over it), readable by
+/// the owner only.
+fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let mut f = opts.open(&tmp)?;
+    std::io::Write::write_all(&mut f, bytes)?;
+    drop(f);
+    std::fs::rename(&tmp, path)
 }
 
 /// Assumes a profile's role with the credentials of its source.
