@@ -29,7 +29,9 @@ use std::time::UNIX_EPOCH;
 
 use serde_json::Value;
 use tinysts::credentials::profile::BaseSource;
-use tinysts::credentials::{DefaultChain, ProfileProvider, ProvideCredentials, SsoProvider, load};
+use tinysts::credentials::{
+    DefaultChain, Loaded, ProfileProvider, ProvideCredentials, SsoProvider, load,
+};
 use tinysts::endpoint::{EndpointParams, resolve};
 
 /// Cases not run, by folder name, and why. Everything else must pass.
@@ -332,6 +334,21 @@ fn compare(want: &Value, creds: &tinysts::Credentials) -> Result<(), String> {
     Ok(())
 }
 
+/// The selected profile's provider, without MFA or disk cache.
+fn profile_provider(
+    env: &dyn Fn(&str) -> Option<String>,
+    loaded: &Loaded,
+) -> Result<ProfileProvider, tinysts::Error> {
+    ProfileProvider::new(
+        env,
+        &loaded.profiles,
+        &loaded.profile,
+        &loaded.config,
+        None,
+        None,
+    )
+}
+
 /// Runs one scenario folder; returns a description of what went wrong, if anything.
 #[allow(clippy::too_many_lines)] // One case from files to verdict, in reading order.
 fn run_case(dir: &Path, whole_chain: bool) -> Result<(), String> {
@@ -371,15 +388,7 @@ fn run_case(dir: &Path, whole_chain: bool) -> Result<(), String> {
     let get = |k: &str| env.get(k).cloned();
     // SSO: the portal URL tinysts would call, before the replay server stands in for it.
     let sso_url = load(&get).ok().and_then(|loaded| {
-        let p = ProfileProvider::new(
-            &get,
-            &loaded.profiles,
-            &loaded.profile,
-            &loaded.config,
-            None,
-            None,
-        )
-        .ok()?;
+        let p = profile_provider(&get, &loaded).ok()?;
         let base = &p.chain().base;
         matches!(base, BaseSource::Sso { .. }).then(|| {
             SsoProvider::new(
@@ -417,14 +426,7 @@ fn run_case(dir: &Path, whole_chain: bool) -> Result<(), String> {
         let provider: Arc<dyn ProvideCredentials> = if whole_chain {
             Arc::new(DefaultChain::new(&get, &loaded, None))
         } else {
-            Arc::new(ProfileProvider::new(
-                &get,
-                &loaded.profiles,
-                &loaded.profile,
-                &loaded.config,
-                None,
-                None,
-            )?)
+            Arc::new(profile_provider(&get, &loaded)?)
         };
         provider.provide_credentials().map(|c| (c, sts_base))
     })();
