@@ -11,7 +11,6 @@
 )]
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -25,74 +24,8 @@ use tinysts::credentials::{
 };
 use tinysts::{ErrorKind, client::ClientConfig};
 
-#[derive(Debug, Clone)]
-struct Seen {
-    method: String,
-    path: String,
-    headers: BTreeMap<String, String>,
-    body: String,
-}
-
-type Handler = dyn Fn(&Seen) -> (u16, String) + Send + Sync;
-
-/// A loopback HTTP server: every request is recorded and answered by `handler`.
-fn server(handler: Arc<Handler>) -> (String, Arc<Mutex<Vec<Seen>>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let log = Arc::clone(&seen);
-    thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(stream) = stream else { return };
-            let (handler, log) = (Arc::clone(&handler), Arc::clone(&log));
-            thread::spawn(move || {
-                let mut reader = BufReader::new(stream.try_clone().unwrap());
-                let mut out = stream;
-                loop {
-                    let mut line = String::new();
-                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
-                        return;
-                    }
-                    let mut parts = line.split_whitespace();
-                    let method = parts.next().unwrap_or_default().to_owned();
-                    let path = parts.next().unwrap_or_default().to_owned();
-                    let mut headers = BTreeMap::new();
-                    loop {
-                        let mut h = String::new();
-                        reader.read_line(&mut h).unwrap();
-                        let h = h.trim_end();
-                        if h.is_empty() {
-                            break;
-                        }
-                        let (n, v) = h.split_once(':').unwrap();
-                        headers.insert(n.to_ascii_lowercase(), v.trim().to_owned());
-                    }
-                    let len = headers
-                        .get("content-length")
-                        .map_or(0, |v| v.parse().unwrap());
-                    let mut body = vec![0; len];
-                    reader.read_exact(&mut body).unwrap();
-                    let seen = Seen {
-                        method,
-                        path,
-                        headers,
-                        body: String::from_utf8(body).unwrap(),
-                    };
-                    let (status, text) = handler(&seen);
-                    log.lock().unwrap().push(seen);
-                    let resp = format!(
-                        "HTTP/1.1 {status} X\r\ncontent-length: {}\r\n\r\n{text}",
-                        text.len()
-                    );
-                    if out.write_all(resp.as_bytes()).is_err() {
-                        return;
-                    }
-                }
-            });
-        }
-    });
-    (url, seen)
-}
+mod common;
+use common::{Seen, server};
 
 const CREDS_JSON: &str = r#"{"Code":"Success","Type":"AWS-HMAC","AccessKeyId":"ASIAIMDSEXAMPLE00001","SecretAccessKey":"imds/secret","Token":"imds-token-value","Expiration":"2031-01-01T00:00:00Z"}"#;
 

@@ -1,4 +1,5 @@
-//! Shared test helpers: locating or starting moto's server on 127.0.0.1.
+//! Shared test helpers: locating or starting moto's server on 127.0.0.1, and a loopback HTTP
+//! server that records requests and answers them from a closure.
 #![allow(
     dead_code,
     clippy::expect_used,
@@ -7,9 +8,13 @@
     clippy::doc_markdown
 )]
 
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::thread;
 use std::time::{Duration, Instant};
 
 /// How many unauthenticated actions moto allows before it checks signatures: the four IAM
@@ -93,4 +98,77 @@ pub fn moto() -> Option<Moto> {
         moto.url
     );
     Some(moto)
+}
+
+/// One request a [`server`] saw.
+#[derive(Debug, Clone)]
+pub struct Seen {
+    pub method: String,
+    /// Path and query.
+    pub path: String,
+    /// Lower-cased names.
+    pub headers: BTreeMap<String, String>,
+    pub body: String,
+}
+
+/// Answers a request: status and body.
+pub type Handler = dyn Fn(&Seen) -> (u16, String) + Send + Sync;
+
+/// A loopback HTTP server: every request is recorded and answered by `handler`.
+pub fn server(handler: Arc<Handler>) -> (String, Arc<Mutex<Vec<Seen>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let log = Arc::clone(&seen);
+    thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(stream) = stream else { return };
+            let (handler, log) = (Arc::clone(&handler), Arc::clone(&log));
+            thread::spawn(move || {
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut out = stream;
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                        return;
+                    }
+                    let mut parts = line.split_whitespace();
+                    let method = parts.next().unwrap_or_default().to_owned();
+                    let path = parts.next().unwrap_or_default().to_owned();
+                    let mut headers = BTreeMap::new();
+                    loop {
+                        let mut h = String::new();
+                        reader.read_line(&mut h).unwrap();
+                        let h = h.trim_end();
+                        if h.is_empty() {
+                            break;
+                        }
+                        let (n, v) = h.split_once(':').unwrap();
+                        headers.insert(n.to_ascii_lowercase(), v.trim().to_owned());
+                    }
+                    let len = headers
+                        .get("content-length")
+                        .map_or(0, |v| v.parse().unwrap());
+                    let mut body = vec![0; len];
+                    reader.read_exact(&mut body).unwrap();
+                    let seen = Seen {
+                        method,
+                        path,
+                        headers,
+                        body: String::from_utf8(body).unwrap(),
+                    };
+                    let (status, text) = handler(&seen);
+                    log.lock().unwrap().push(seen);
+                    let resp = format!(
+                        "HTTP/1.1 {status} X\r\ncontent-length: {}\r\n\r\n{text}",
+                        text.len()
+                    );
+                    if out.write_all(resp.as_bytes()).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    (url, seen)
 }
