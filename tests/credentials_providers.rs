@@ -20,7 +20,7 @@ use tinysts::config::client_config;
 use tinysts::credentials::profile::ProfileSet;
 use tinysts::credentials::{
     ContainerProvider, DefaultChain, ImdsProvider, Loaded, MfaCallback, ProcessProvider,
-    ProfileProvider, ProvideCredentials, WebIdentityProvider,
+    ProfileProvider, ProvideCredentials, WebIdentityProvider, load,
 };
 use tinysts::{ErrorKind, client::ClientConfig};
 
@@ -589,6 +589,42 @@ fn sso_session_tokens_near_expiry_are_refreshed_and_written_back() {
     let before = posts();
     assert!(credentials().is_err());
     assert_eq!(posts(), before);
+    std::fs::remove_dir_all(home).unwrap();
+}
+
+#[test]
+fn a_chosen_profile_that_does_not_exist_is_an_error() {
+    let home = std::env::temp_dir().join(format!("tinysts-profile-typo-{}", std::process::id()));
+    std::fs::create_dir_all(home.join(".aws")).unwrap();
+    std::fs::write(home.join(".aws/config"), "[default]\nregion = eu-west-1\n").unwrap();
+    std::fs::write(
+        home.join(".aws/credentials"),
+        "[only-here]\naws_access_key_id = AKIDCRED\naws_secret_access_key = s\n",
+    )
+    .unwrap();
+    let run = |profile: Option<&str>| {
+        let mut env: BTreeMap<&str, String> = [
+            ("HOME", home.display().to_string()),
+            ("AWS_ACCESS_KEY_ID", "AKIDENV".to_owned()),
+            ("AWS_SECRET_ACCESS_KEY", "s".to_owned()),
+        ]
+        .into();
+        if let Some(p) = profile {
+            env.insert("AWS_PROFILE", p.to_owned());
+        }
+        load(&|k| env.get(k).cloned())
+    };
+    // As the AWS CLI: a typo in AWS_PROFILE fails, even with credentials in the environment.
+    let e = run(Some("typo")).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Config);
+    assert_eq!(
+        e.to_string(),
+        "the config profile (typo) could not be found"
+    );
+    // A profile in either file is found, and no choice at all is fine.
+    assert_eq!(run(Some("only-here")).unwrap().profile, "only-here");
+    assert_eq!(run(Some("default")).unwrap().config.region, "eu-west-1");
+    assert_eq!(run(None).unwrap().profile, "default");
     std::fs::remove_dir_all(home).unwrap();
 }
 

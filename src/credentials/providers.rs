@@ -1350,12 +1350,20 @@ pub struct Loaded {
 ///
 /// # Errors
 /// [`ErrorKind::Config`] for a syntax error in a file or an invalid setting (a flag that is
-/// neither `true` nor `false`, for instance). No region is not an error: see
-/// [`config::client_config`].
+/// neither `true` nor `false`, for instance), and when `AWS_PROFILE` names a profile that is in
+/// neither file (as the AWS CLI: "The config profile (name) could not be found"). No region is
+/// not an error: see [`config::client_config`].
 pub fn load(env: Env<'_>) -> Result<Loaded, Error> {
     let loc = file_locations(env, Platform::current());
     let read = |p: &str| std::fs::read_to_string(p).unwrap_or_default();
     let profiles = ProfileSet::parse(&read(&loc.config), &read(&loc.credentials))?;
+    let chosen = env("AWS_PROFILE").is_some_and(|p| !p.is_empty());
+    if chosen && profiles.profile(&loc.profile).is_none() {
+        return Err(Error::other(
+            ErrorKind::Config,
+            format!("the config profile ({}) could not be found", loc.profile),
+        ));
+    }
     let config = config::client_config(env, &profiles, &loc.profile)?;
     Ok(Loaded {
         profiles,
