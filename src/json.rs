@@ -215,4 +215,61 @@ mod tests {
         let deep = format!("{{\"a\":{}{}}}", "[".repeat(100), "]".repeat(100));
         assert!(parse_object(&deep).is_none());
     }
+
+    /// Every byte-level mutation and truncation of real documents (an SSO token cache, a
+    /// `GetRoleCredentials` answer, an IMDS document) parses or is refused, without a panic;
+    /// a nested value that parses is itself one JSON value that parses the same way.
+    #[test]
+    fn mutations_never_panic() {
+        let docs = [
+            r#"{"accessToken":"t","expiresAt":"2199-11-14T04:05:45Z","refreshToken":"r","clientId":"c","clientSecret":"s","registrationExpiresAt":"2199-03-06T19:53:17Z","region":"us-east-1","startUrl":"https://d-abc123.awsapps.com/start"}"#,
+            r#"{"roleCredentials":{"accessKeyId":"ASIA","secretAccessKey":"s","sessionToken":"t","expiration":1651516560000}}"#,
+            "{\n  \"Code\" : \"Success\",\n  \"LastUpdated\" : \"2021-09-21T18:30:29Z\",\n  \"Type\" : \"AWS-HMAC\",\n  \"AccessKeyId\" : \"ASIARTEST\",\n  \"Token\" : \"t\\u00e9\"\n}",
+        ];
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let interesting = b"{}[]\":,\\u0123456789.-+eE ntfrl\x00\xff";
+        for doc in docs {
+            for cut in 0..doc.len() {
+                let _ = doc.get(..cut).map(parse_object);
+            }
+            for _ in 0..2000 {
+                let mut bytes = doc.as_bytes().to_vec();
+                for _ in 0..=(next() % 4) {
+                    let at = usize::try_from(next() % bytes.len() as u64).unwrap_or(0);
+                    let pick = usize::try_from(next() % interesting.len() as u64).unwrap_or(0);
+                    let b = interesting.get(pick).copied().unwrap_or(b'x');
+                    match next() % 3 {
+                        0 => bytes.insert(at, b),
+                        1 => {
+                            bytes.remove(at);
+                        }
+                        _ => {
+                            if let Some(slot) = bytes.get_mut(at) {
+                                *slot = b;
+                            }
+                        }
+                    }
+                    if bytes.is_empty() {
+                        break;
+                    }
+                }
+                let text = String::from_utf8_lossy(&bytes);
+                if let Some(obj) = parse_object(&text) {
+                    for v in obj.values() {
+                        if let Value::Nested(inner) = v {
+                            if inner.starts_with('{') {
+                                assert!(parse_object(inner).is_some(), "{inner}");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
