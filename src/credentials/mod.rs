@@ -2,6 +2,7 @@
 //! [`ProvideCredentials`] seam through which a client obtains them.
 
 use std::fmt;
+use std::sync::OnceLock;
 use std::time::SystemTime;
 
 mod cache;
@@ -23,16 +24,28 @@ use crate::Error;
 ///
 /// The same type signs requests and is what STS returns, so role chaining is one line:
 /// the credentials of one `AssumeRole` sign the next. `Debug` redacts the secret and the token.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct Credentials {
     access_key_id: String,
     secret_access_key: String,
     session_token: Option<String>,
     expiration: Option<SystemTime>,
-    /// The token has no whitespace or control byte, so signing can skip folding it (checked
-    /// once here rather than at every signature).
-    token_is_canonical: bool,
+    /// Whether the token has no whitespace or control byte, so signing can skip folding it:
+    /// found at the first signature and kept, rather than at every signature or at every
+    /// parse (STS tokens run to thousands of bytes).
+    token_is_canonical: OnceLock<bool>,
 }
+
+impl PartialEq for Credentials {
+    fn eq(&self, other: &Self) -> bool {
+        self.access_key_id == other.access_key_id
+            && self.secret_access_key == other.secret_access_key
+            && self.session_token == other.session_token
+            && self.expiration == other.expiration
+    }
+}
+
+impl Eq for Credentials {}
 
 impl Credentials {
     /// Credentials from their parts. Long-term IAM user keys have no token and no expiration.
@@ -43,15 +56,12 @@ impl Credentials {
         session_token: Option<String>,
         expiration: Option<SystemTime>,
     ) -> Self {
-        let token_is_canonical = session_token
-            .as_deref()
-            .is_some_and(|t| t.bytes().all(|b| b > b' '));
         Self {
             access_key_id: access_key_id.into(),
             secret_access_key: secret_access_key.into(),
             session_token,
             expiration,
-            token_is_canonical,
+            token_is_canonical: OnceLock::new(),
         }
     }
 
@@ -119,7 +129,12 @@ impl Credentials {
 
     /// Whether the session token is already in canonical header form (no whitespace).
     pub(crate) fn token_is_canonical(&self) -> bool {
-        self.token_is_canonical
+        *self.token_is_canonical.get_or_init(|| {
+            // A branch-free fold rather than `all`, so that it vectorizes.
+            self.session_token
+                .as_deref()
+                .is_some_and(|t| t.bytes().fold(0u8, |acc, b| acc | u8::from(b <= b' ')) == 0)
+        })
     }
 
     /// When temporary credentials expire.
@@ -165,6 +180,23 @@ impl ProvideCredentials for Credentials {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn token_form_is_found_once_and_equality_ignores_it() {
+        let plain = Credentials::new("A", "S", Some("FwoGZXIvYXdzE/+=".to_owned()), None);
+        let spaced = Credentials::new("A", "S", Some(" two  words ".to_owned()), None);
+        let control = Credentials::new("A", "S", Some("a\u{1}b".to_owned()), None);
+        let none = Credentials::new("A", "S", None, None);
+        let fresh = plain.clone();
+        assert!(plain.token_is_canonical());
+        assert!(!spaced.token_is_canonical());
+        assert!(!control.token_is_canonical());
+        assert!(!none.token_is_canonical());
+        // One has looked at its token, the other not: still equal.
+        assert_eq!(plain, fresh);
+        assert_ne!(plain, spaced);
+        assert!(plain.clone().token_is_canonical());
+    }
 
     #[test]
     fn from_env_reads_and_names_what_is_missing() {
