@@ -13,7 +13,6 @@
     clippy::indexing_slicing
 )]
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::{Arc, Mutex};
@@ -25,7 +24,7 @@ use tinysts::credentials::profile::ProfileSet;
 use tinysts::credentials::{ProfileProvider, ProvideCredentials};
 
 mod common;
-use common::{Seen, server};
+use common::{Seen, server, sso_env};
 
 const CONFIG: &str = "[profile dev]\nsso_session = corp\nsso_account_id = 111122223333\n\
     sso_role_name = Dev\nregion = us-east-1\n\
@@ -116,12 +115,7 @@ fn sso_token_cache_is_shared_with_botocore() {
         "clientId": "client", "clientSecret": "client-secret",
         "registrationExpiresAt": rfc3339_in(86_400), "refreshToken": "refresh-0",
     });
-    let env: BTreeMap<&str, String> = [
-        ("HOME", home.display().to_string()),
-        ("AWS_ENDPOINT_URL_SSO", url.clone()),
-        ("AWS_ENDPOINT_URL_SSO_OIDC", url.clone()),
-    ]
-    .into();
+    let env = sso_env(&home, &url);
     let get = |k: &str| env.get(k).cloned();
     let profiles = ProfileSet::parse(CONFIG, "").unwrap();
     let tinysts = || {

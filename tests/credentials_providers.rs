@@ -25,7 +25,7 @@ use tinysts::credentials::{
 use tinysts::{ErrorKind, client::ClientConfig};
 
 mod common;
-use common::{Seen, server};
+use common::{Seen, server, sso_env};
 
 const CREDS_JSON: &str = r#"{"Code":"Success","Type":"AWS-HMAC","AccessKeyId":"ASIAIMDSEXAMPLE00001","SecretAccessKey":"imds/secret","Token":"imds-token-value","Expiration":"2031-01-01T00:00:00Z"}"#;
 
@@ -368,11 +368,7 @@ fn sso_token_cache_portal_and_errors() {
         "",
     )
     .unwrap();
-    let env: BTreeMap<&str, String> = [
-        ("HOME", home.display().to_string()),
-        ("AWS_ENDPOINT_URL_SSO", url.clone()),
-    ]
-    .into();
+    let env = sso_env(&home, &url);
     let get = |k: &str| env.get(k).cloned();
     let provider = |name: &str| {
         ProfileProvider::new(
@@ -511,12 +507,7 @@ fn sso_session_tokens_near_expiry_are_refreshed_and_written_back() {
         "",
     )
     .unwrap();
-    let env: BTreeMap<&str, String> = [
-        ("HOME", home.display().to_string()),
-        ("AWS_ENDPOINT_URL_SSO", url.clone()),
-        ("AWS_ENDPOINT_URL_SSO_OIDC", url.clone()),
-    ]
-    .into();
+    let env = sso_env(&home, &url);
     let get = |k: &str| env.get(k).cloned();
     let credentials = || {
         ProfileProvider::new(

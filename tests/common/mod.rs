@@ -172,3 +172,13 @@ pub fn server(handler: Arc<Handler>) -> (String, Arc<Mutex<Vec<Seen>>>) {
     });
     (url, seen)
 }
+
+/// The environment of an SSO test: `HOME`, and the SSO portal and SSO OIDC endpoints at `url`.
+pub fn sso_env(home: &Path, url: &str) -> BTreeMap<&'static str, String> {
+    [
+        ("HOME", home.display().to_string()),
+        ("AWS_ENDPOINT_URL_SSO", url.to_owned()),
+        ("AWS_ENDPOINT_URL_SSO_OIDC", url.to_owned()),
+    ]
+    .into()
+}
