@@ -25,6 +25,37 @@ fn get(env: Env<'_>, k: &str) -> Option<String> {
         .filter(|v| !v.is_empty())
 }
 
+/// A setting: the environment variable `var`, else the profile's `key`; trimmed, and empty
+/// counts as unset.
+pub(crate) fn setting(
+    env: Env<'_>,
+    props: Option<&Properties>,
+    var: &str,
+    key: &str,
+) -> Option<String> {
+    get(env, var).or_else(|| {
+        props
+            .and_then(|p| p.get(key))
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+    })
+}
+
+/// A `true` / `false` [`setting`] (any case); unset is `false`.
+pub(crate) fn flag(
+    env: Env<'_>,
+    props: Option<&Properties>,
+    var: &str,
+    key: &str,
+) -> Result<bool, Error> {
+    match setting(env, props, var, key) {
+        None => Ok(false),
+        Some(v) if v.eq_ignore_ascii_case("true") => Ok(true),
+        Some(v) if v.eq_ignore_ascii_case("false") => Ok(false),
+        Some(_) => Err(config_error(format!("{var} / {key} must be true or false"))),
+    }
+}
+
 fn is_true(v: Option<&str>) -> bool {
     v.is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
 }
@@ -99,27 +130,13 @@ pub fn client_config(
     profile: &str,
 ) -> Result<ClientConfig, Error> {
     let props: Option<&Properties> = profiles.profile(profile);
-    let prop = |k: &str| {
-        props
-            .and_then(|p| p.get(k))
-            .map(|v| v.trim().to_owned())
-            .filter(|v| !v.is_empty())
-    };
-    let setting = |env_key: &str, prop_key: &str| get(env, env_key).or_else(|| prop(prop_key));
+    let setting = |var: &str, key: &str| setting(env, props, var, key);
     let region = get(env, "AWS_REGION")
-        .or_else(|| get(env, "AWS_DEFAULT_REGION"))
-        .or_else(|| prop("region"))
+        .or_else(|| setting("AWS_DEFAULT_REGION", "region"))
         .unwrap_or_else(|| "aws-global".to_owned());
     let mut config = ClientConfig::new(region);
     config.endpoint_url = configured_endpoint("STS", env, profiles, profile, None, false);
-    let flag = |env_key: &str, prop_key: &str| -> Result<bool, Error> {
-        match setting(env_key, prop_key) {
-            None => Ok(false),
-            Some(v) if v.eq_ignore_ascii_case("true") => Ok(true),
-            Some(v) if v.eq_ignore_ascii_case("false") => Ok(false),
-            Some(_) => Err(config_error(format!("{env_key} must be true or false"))),
-        }
-    };
+    let flag = |var: &str, key: &str| flag(env, props, var, key);
     config.use_fips = flag("AWS_USE_FIPS_ENDPOINT", "use_fips_endpoint")?;
     config.use_dual_stack = flag("AWS_USE_DUALSTACK_ENDPOINT", "use_dualstack_endpoint")?;
     config.use_global_endpoint =

@@ -993,7 +993,7 @@ impl Default for HeaderList<'_> {
     }
 }
 
-/// What [`HeaderList::from_request`] noticed among the request's headers.
+/// What [`HeaderList::fill`] noticed among the request's headers.
 struct Seen<'a> {
     host: bool,
     /// The first `x-amz-date`, trimmed: a request that carries one is signed with it.

@@ -24,7 +24,7 @@ use tinysts::credentials::profile::ProfileSet;
 use tinysts::credentials::{ProfileProvider, ProvideCredentials};
 
 mod common;
-use common::{Seen, server, sso_env};
+use common::{Seen, rfc3339_in, server, sso_env};
 
 const CONFIG: &str = "[profile dev]\nsso_session = corp\nsso_account_id = 111122223333\n\
     sso_role_name = Dev\nregion = us-east-1\n\
@@ -34,14 +34,6 @@ const CONFIG: &str = "[profile dev]\nsso_session = corp\nsso_account_id = 111122
 fn cache_file(home: &Path) -> PathBuf {
     home.join(".aws/sso/cache")
         .join("ee0bfd2552fbd840c02cc48b6e823320543c450f.json")
-}
-
-fn rfc3339_in(secs: i64) -> String {
-    (time::OffsetDateTime::now_utc() + time::Duration::seconds(secs))
-        .replace_nanosecond(0)
-        .unwrap()
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap()
 }
 
 /// Credentials as botocore resolves them for profile `dev`.

@@ -20,11 +20,8 @@
 )]
 
 use std::collections::{BTreeMap, VecDeque};
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-use std::thread;
 use std::time::UNIX_EPOCH;
 
 use serde_json::Value;
@@ -33,6 +30,9 @@ use tinysts::credentials::{
     DefaultChain, Loaded, ProfileProvider, ProvideCredentials, SsoProvider, load,
 };
 use tinysts::endpoint::{EndpointParams, resolve};
+
+mod common;
+use common::{Seen, server};
 
 /// Cases not run, by folder name, and why. Everything else must pass.
 const SKIPPED: &[(&str, &str)] = &[];
@@ -68,7 +68,6 @@ struct Exchange {
     imds_token: Option<String>,
     sso_token: Option<String>,
     status: u16,
-    content_type: Option<String>,
     body: String,
 }
 
@@ -135,7 +134,6 @@ fn exchanges(traffic: &Value) -> Vec<Exchange> {
         } else if let Some(resp) = action.get("Response") {
             let ok = &resp["response"]["Ok"];
             ex.status = u16::try_from(ok["status"].as_u64().unwrap()).unwrap();
-            ex.content_type = first_header(&ok["headers"], "content-type");
         } else if let Some(d) = action.get("Data") {
             if d["direction"] == "Response" {
                 ex.body
@@ -155,94 +153,41 @@ struct Replay {
 
 /// Serves `exchanges` in order on 127.0.0.1; returns the base URL and the shared state.
 fn replay_server(exchanges: Vec<Exchange>) -> (String, Arc<Mutex<Replay>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
     let state = Arc::new(Mutex::new(Replay {
         pending: exchanges.into(),
         problems: Vec::new(),
     }));
     let shared = Arc::clone(&state);
-    thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(stream) = stream else { return };
-            let state = Arc::clone(&shared);
-            thread::spawn(move || {
-                let mut reader = BufReader::new(stream.try_clone().unwrap());
-                let mut out = stream;
-                let mut line = String::new();
-                if reader.read_line(&mut line).unwrap_or(0) == 0 {
-                    return;
-                }
-                let mut parts = line.split_whitespace();
-                let method = parts.next().unwrap_or_default().to_owned();
-                let target = parts.next().unwrap_or_default().to_owned();
-                let mut headers = BTreeMap::new();
-                loop {
-                    let mut h = String::new();
-                    if reader.read_line(&mut h).unwrap_or(0) == 0 || h.trim().is_empty() {
-                        break;
-                    }
-                    if let Some((k, v)) = h.split_once(':') {
-                        headers.insert(k.trim().to_ascii_lowercase(), v.trim().to_owned());
-                    }
-                }
-                let len: usize = headers
-                    .get("content-length")
-                    .and_then(|v| v.parse().ok())
-                    .unwrap_or(0);
-                let mut body = vec![0; len];
-                let _ = reader.read_exact(&mut body);
-                let answer = {
-                    let mut st = state.lock().unwrap();
-                    match st.pending.pop_front() {
-                        Some(ex)
-                            if ex.method == method
-                                && normalize(&ex.target) == normalize(&target)
-                                && [
-                                    (&ex.imds_token, "x-aws-ec2-metadata-token"),
-                                    (&ex.sso_token, "x-amz-sso_bearer_token"),
-                                ]
-                                .iter()
-                                .all(|(want, name)| {
-                                    want.is_none()
-                                        || want.as_deref() == headers.get(*name).map(String::as_str)
-                                }) =>
-                        {
-                            ex
-                        }
-                        other => {
-                            st.problems.push(format!(
-                                "got {method} {target} (token {:?}), expected {:?}",
-                                headers.get("x-aws-ec2-metadata-token"),
-                                other.as_ref().map(|e| (&e.method, &e.uri, &e.imds_token))
-                            ));
-                            Exchange {
-                                method,
-                                uri: String::new(),
-                                target,
-                                imds_token: None,
-                                sso_token: None,
-                                status: 599,
-                                content_type: None,
-                                body: "unexpected request".to_owned(),
-                            }
-                        }
-                    }
-                };
-                let mut head = format!(
-                    "HTTP/1.1 {} X\r\ncontent-length: {}\r\nconnection: close\r\n",
-                    answer.status,
-                    answer.body.len()
-                );
-                if let Some(ct) = &answer.content_type {
-                    head = format!("{head}content-type: {ct}\r\n");
-                }
-                head.push_str("\r\n");
-                let _ = out.write_all(head.as_bytes());
-                let _ = out.write_all(answer.body.as_bytes());
-            });
+    let (url, _) = server(Arc::new(move |r: &Seen| {
+        let mut st = shared.lock().unwrap();
+        match st.pending.pop_front() {
+            Some(ex)
+                if ex.method == r.method
+                    && normalize(&ex.target) == normalize(&r.path)
+                    && [
+                        (&ex.imds_token, "x-aws-ec2-metadata-token"),
+                        (&ex.sso_token, "x-amz-sso_bearer_token"),
+                    ]
+                    .iter()
+                    .all(|(want, name)| {
+                        want.is_none()
+                            || want.as_deref() == r.headers.get(*name).map(String::as_str)
+                    }) =>
+            {
+                (ex.status, ex.body)
+            }
+            other => {
+                st.problems.push(format!(
+                    "got {} {} (token {:?}), expected {:?}",
+                    r.method,
+                    r.path,
+                    r.headers.get("x-aws-ec2-metadata-token"),
+                    other.as_ref().map(|e| (&e.method, &e.uri, &e.imds_token))
+                ));
+                (599, "unexpected request".to_owned())
+            }
         }
-    });
+    }));
     (url, state)
 }
 

@@ -25,7 +25,7 @@ use tinysts::credentials::{
 use tinysts::{ErrorKind, client::ClientConfig};
 
 mod common;
-use common::{Seen, server, sso_env};
+use common::{Seen, rfc3339_in, server, sso_env};
 
 const CREDS_JSON: &str = r#"{"Code":"Success","Type":"AWS-HMAC","AccessKeyId":"ASIAIMDSEXAMPLE00001","SecretAccessKey":"imds/secret","Token":"imds-token-value","Expiration":"2031-01-01T00:00:00Z"}"#;
 
@@ -452,15 +452,6 @@ fn sso_token_cache_portal_and_errors() {
     std::fs::remove_dir_all(home).unwrap();
 }
 
-/// An RFC 3339 UTC timestamp `secs` from now.
-fn in_secs(secs: i64) -> String {
-    (time::OffsetDateTime::now_utc() + time::Duration::seconds(secs))
-        .replace_nanosecond(0)
-        .unwrap()
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap()
-}
-
 #[test]
 #[allow(clippy::too_many_lines)] // One story: refresh, no refresh, failed refresh, stale registration.
 fn sso_session_tokens_near_expiry_are_refreshed_and_written_back() {
@@ -493,10 +484,10 @@ fn sso_session_tokens_near_expiry_are_refreshed_and_written_back() {
             "startUrl": "https://d-1.awsapps.com/start",
             "region": "eu-west-1",
             "accessToken": token,
-            "expiresAt": in_secs(expires_in),
+            "expiresAt": rfc3339_in(expires_in),
             "clientId": "client-1",
             "clientSecret": "client-secret-1",
-            "registrationExpiresAt": in_secs(registration_in),
+            "registrationExpiresAt": rfc3339_in(registration_in),
             "refreshToken": "refresh-1",
         });
         std::fs::write(&file, doc.to_string()).unwrap();

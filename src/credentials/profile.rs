@@ -566,6 +566,30 @@ fn sso_base(
     }))
 }
 
+/// The keys [`resolve_chain`] builds a base source or a role from. A profile with none of
+/// them (only a `region`, say) is not a source of credentials: the default chain moves on, as
+/// the AWS CLI's does. (A lone `aws_secret_access_key` does not count, as in botocore.)
+const CREDENTIAL_KEYS: [&str; 11] = [
+    "aws_access_key_id",
+    "role_arn",
+    "source_profile",
+    "credential_source",
+    "credential_process",
+    "web_identity_token_file",
+    "sso_session",
+    "sso_region",
+    "sso_start_url",
+    "sso_account_id",
+    "sso_role_name",
+];
+
+/// Whether `props` holds any setting that makes the profile a source of credentials.
+pub(crate) fn is_credential_source(props: &Properties) -> bool {
+    CREDENTIAL_KEYS
+        .iter()
+        .any(|k| props.get(*k).is_some_and(|v| !v.trim().is_empty()))
+}
+
 /// Resolves profile `selected` to a chain of credential sources, as the SDKs do: static keys,
 /// `credential_process`, web identity, SSO, or `role_arn` with `source_profile` /
 /// `credential_source`, following `source_profile` links with loop detection. No I/O.

@@ -69,6 +69,14 @@ pub(crate) fn is_not_configured(e: &Error) -> bool {
 fn credentials_from_json(text: &str, what: &str) -> Result<Credentials, Error> {
     let obj = json::parse_object(text.trim())
         .ok_or_else(|| cred_error(format!("{what} did not return a JSON object")))?;
+    credentials_from_object(&obj, what)
+}
+
+/// As [`credentials_from_json`], for a document already parsed.
+fn credentials_from_object(
+    obj: &std::collections::BTreeMap<String, Value>,
+    what: &str,
+) -> Result<Credentials, Error> {
     let s = |k: &str| match obj.get(k) {
         Some(Value::Str(v)) if !v.is_empty() => Some(v.clone()),
         _ => None,
@@ -168,7 +176,7 @@ impl ProvideCredentials for ProcessProvider {
                 ));
             }
         }
-        credentials_from_json(&text, "credential_process")
+        credentials_from_object(&obj, "credential_process")
     }
 }
 
@@ -278,12 +286,12 @@ impl ContainerProvider {
                 "the container credentials endpoint answered http {status}"
             ))));
         }
-        if json::parse_object(body.trim()).is_none() {
+        let Some(obj) = json::parse_object(body.trim()) else {
             return Ok(Err(cred_error(
                 "the container credentials endpoint answered with something that is not JSON",
             )));
-        }
-        credentials_from_json(&body, "the container credentials endpoint").map(Ok)
+        };
+        credentials_from_object(&obj, "the container credentials endpoint").map(Ok)
     }
 }
 
@@ -371,13 +379,9 @@ impl ImdsProvider {
         }
         let props = profiles.profile(profile);
         let endpoint = config::imds_endpoint(env, props, None, None)?;
-        let setting = |var: &str, key: &str| {
-            env(var)
-                .or_else(|| props.and_then(|p| p.get(key)).cloned())
-                .map(|v| v.trim().to_owned())
-                .filter(|v| !v.is_empty())
-        };
-        let number = |var: &str, key: &str, default: u64, max: u64| match setting(var, key) {
+        let number = |var: &str, key: &str, default: u64, max: u64| match config::setting(
+            env, props, var, key,
+        ) {
             None => Ok(default),
             Some(v) => v
                 .parse::<u64>()
@@ -402,19 +406,12 @@ impl ImdsProvider {
             1,
             100,
         )?;
-        let v1_disabled = match setting("AWS_EC2_METADATA_V1_DISABLED", "ec2_metadata_v1_disabled")
-        {
-            None => false,
-            Some(v) if v.eq_ignore_ascii_case("true") => true,
-            Some(v) if v.eq_ignore_ascii_case("false") => false,
-            Some(_) => {
-                return Err(Error::other(
-                    ErrorKind::Config,
-                    "AWS_EC2_METADATA_V1_DISABLED / ec2_metadata_v1_disabled must be true or false"
-                        .to_owned(),
-                ));
-            }
-        };
+        let v1_disabled = config::flag(
+            env,
+            props,
+            "AWS_EC2_METADATA_V1_DISABLED",
+            "ec2_metadata_v1_disabled",
+        )?;
         Ok(Self::with_endpoint(endpoint)
             .with_timeout(Duration::from_secs(timeout))
             .with_attempts(u32::try_from(attempts).unwrap_or(1))
@@ -582,14 +579,15 @@ impl ProvideCredentials for ImdsProvider {
             &format!("/latest/meta-data/iam/security-credentials/{role}"),
             token,
         )?;
-        if let Some(obj) = json::parse_object(doc.trim()) {
-            if let Some(Value::Str(code)) = obj.get("Code") {
-                if code != "Success" {
-                    return Err(cred_error(format!("instance metadata credentials: {code}")));
-                }
+        let obj = json::parse_object(doc.trim()).ok_or_else(|| {
+            cred_error("the instance metadata service did not return a JSON object")
+        })?;
+        if let Some(Value::Str(code)) = obj.get("Code") {
+            if code != "Success" {
+                return Err(cred_error(format!("instance metadata credentials: {code}")));
             }
         }
-        credentials_from_json(&doc, "the instance metadata service")
+        credentials_from_object(&obj, "the instance metadata service")
     }
 }
 
@@ -1198,21 +1196,6 @@ pub struct ProfileProvider {
     profile: String,
 }
 
-/// The keys that make a profile a source of credentials. A profile with none of them (only a
-/// `region`, say) is not one: the default chain moves on, as the AWS CLI's does.
-const CREDENTIAL_KEYS: [&str; 10] = [
-    "aws_access_key_id",
-    "role_arn",
-    "source_profile",
-    "credential_source",
-    "credential_process",
-    "web_identity_token_file",
-    "sso_session",
-    "sso_start_url",
-    "sso_account_id",
-    "sso_role_name",
-];
-
 /// A source a profile names that is not set up (`credential_source = Environment` with no
 /// `AWS_ACCESS_KEY_ID`, say) is a failure of that profile, not a reason to move on.
 fn within_profile(profile: &str, e: Error) -> Error {
@@ -1227,9 +1210,9 @@ impl ProfileProvider {
     /// The provider for profile `profile`, sending STS calls with `config`.
     ///
     /// # Errors
-    /// Not configured when the profile does not exist or holds no credential setting (see
-    /// the keys above); otherwise the chain's resolution errors (missing source profile,
-    /// loops, SSO, which tinysts does not implement).
+    /// Not configured when the profile does not exist or holds no credential setting (only a
+    /// `region`, say); otherwise the chain's resolution errors (missing source profile, loops,
+    /// an SSO profile without account and role).
     pub fn new(
         env: Env<'_>,
         profiles: &ProfileSet,
@@ -1243,10 +1226,7 @@ impl ProfileProvider {
                 "profile `{profile}` is not in the config or credentials file"
             )));
         };
-        if !CREDENTIAL_KEYS
-            .iter()
-            .any(|k| props.get(*k).is_some_and(|v| !v.trim().is_empty()))
-        {
+        if !super::profile::is_credential_source(props) {
             return Err(not_configured(format!(
                 "profile `{profile}` has no credential settings"
             )));

@@ -182,3 +182,12 @@ pub fn sso_env(home: &Path, url: &str) -> BTreeMap<&'static str, String> {
     ]
     .into()
 }
+
+/// An RFC 3339 UTC timestamp `secs` from now, whole seconds.
+pub fn rfc3339_in(secs: i64) -> String {
+    (time::OffsetDateTime::now_utc() + time::Duration::seconds(secs))
+        .replace_nanosecond(0)
+        .unwrap()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap()
+}
